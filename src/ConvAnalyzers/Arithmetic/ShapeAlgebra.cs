@@ -1,0 +1,576 @@
+using System.Collections.Generic;
+using System.Linq;
+using ConvAnalyzers.Model;
+using static ConvAnalyzers.Arithmetic.ArithmeticText;
+
+namespace ConvAnalyzers.Arithmetic;
+
+/// <summary>
+/// The shape algebra of conv-family layers (DESIGN.md §1), and every validity rule libtorch and
+/// TorchSharp 0.107 enforce, as they enforce them (measured, not as documented).
+/// </summary>
+public static class ShapeAlgebra
+{
+    /// <summary>The rules a layer breaks whatever its input (hyperparameters alone).</summary>
+    public static IReadOnlyList<Violation> Validate(LayerGeometry g, OutputPaddingSemantics semantics = OutputPaddingSemantics.TorchSharpForward)
+    {
+        var found = new List<Violation>();
+        var rank = g.SpatialRank;
+        switch (g.Kind)
+        {
+            case LayerKind.Conv:
+            case LayerKind.ConvTranspose:
+                ValidateConvolution(g, semantics, found);
+                break;
+            case LayerKind.MaxPool:
+            case LayerKind.AvgPool:
+                for (var dim = 0; dim < rank; dim++)
+                {
+                    Positive(found, g, dim, g.Kernel[dim], Rule.NonPositiveKernel, "kernel_size");
+                    Positive(found, g, dim, g.Stride[dim], Rule.NonPositiveStride, "stride");
+                    if (g.Kind == LayerKind.MaxPool)
+                    {
+                        Positive(found, g, dim, g.Dilation[dim], Rule.NonPositiveDilation, "dilation");
+                    }
+
+                    NonNegative(found, g, dim, g.Padding[dim], Rule.NegativePadding, "padding");
+                    if (g.Kernel[dim] is long k && k > 0 && g.Padding[dim] is long p && p > k / 2)
+                    {
+                        found.Add(new Violation(Rule.PoolPaddingTooLarge, "padding", dim,
+                            $"pad should be smaller than or equal to half of kernel size, but in {Dim(g, dim)} padding {N(p)} > ⌊{N(k)}/2⌋ = {N(k / 2)}"
+                            + (g.Dilation[dim] is long d && d > 1 ? " (the dilation does not raise the limit)" : string.Empty)));
+                    }
+                }
+
+                break;
+            case LayerKind.MaxUnpool:
+                for (var dim = 0; dim < rank; dim++)
+                {
+                    Positive(found, g, dim, g.Kernel[dim], Rule.NonPositiveKernel, "kernel_size");
+                    Positive(found, g, dim, g.Stride[dim], Rule.NonPositiveStride, "stride");
+                    NonNegative(found, g, dim, g.Padding[dim], Rule.NegativePadding, "padding");
+                }
+
+                break;
+            case LayerKind.Upsample:
+                for (var dim = 0; dim < g.ScaleFactor.Count; dim++)
+                {
+                    if (g.ScaleFactor[dim] is double scale && !(scale > 0))
+                    {
+                        found.Add(new Violation(Rule.OutputTooSmall, "scale_factor", dim,
+                            $"Input and output sizes should be greater than 0, but scale_factor in {Dim(g, dim)} is {scale}"));
+                    }
+                }
+
+                break;
+        }
+
+        return found;
+    }
+
+    /// <summary>
+    /// Predicts what running the layer on <paramref name="input"/> does in TorchSharp (or, with
+    /// <see cref="OutputPaddingSemantics.PerDimension"/>, what the code intends).
+    /// </summary>
+    /// <param name="requestedOutputSize">A ConvTranspose's <c>forward(x, output_size)</c> argument: spatial sizes, or the full shape.</param>
+    public static LayerOutcome Forward(LayerGeometry g, TensorShape input, OutputPaddingSemantics semantics = OutputPaddingSemantics.TorchSharpForward, IReadOnlyList<long>? requestedOutputSize = null)
+    {
+        var hyper = Validate(g, semantics);
+        if (requestedOutputSize is not null)
+        {
+            hyper = hyper.Where(v => v.Rule is not (Rule.OutputPaddingNotSmaller or Rule.NegativeOutputPadding)).ToList();
+        }
+
+        if (hyper.Count > 0)
+        {
+            return LayerOutcome.Fail(hyper);
+        }
+
+        if (input.Dims.Any(d => d < 1))
+        {
+            return LayerOutcome.Unknown;
+        }
+
+        var rank = g.SpatialRank;
+        if (rank == 0)
+        {
+            return LayerOutcome.Unknown;
+        }
+
+        var rankViolation = CheckRank(g, input);
+        if (rankViolation is not null)
+        {
+            return LayerOutcome.Fail(rankViolation);
+        }
+
+        var channelIndex = input.Rank - rank - 1;
+        var inputChannels = input[channelIndex];
+        if (g.Kind.IsConvolution() && g.InChannels is long expectedChannels && expectedChannels != inputChannels)
+        {
+            return LayerOutcome.Fail(new Violation(Rule.ChannelMismatch, "in_channels", null,
+                $"Expected {rank + 1}D (unbatched) or {rank + 2}D (batched) input with {N(expectedChannels)} channels to {g.TorchName}, but it receives {N(inputChannels)} channels (input {Shape(input.Dims)})"));
+        }
+
+        if (requestedOutputSize is not null && requestedOutputSize.Count != rank && requestedOutputSize.Count != input.Rank)
+        {
+            return LayerOutcome.Unknown;
+        }
+
+        var requested = requestedOutputSize?.Skip(requestedOutputSize.Count - rank).ToArray();
+        var spatial = ForwardSpatial(g, input.Spatial(rank), semantics, requested);
+        if (spatial.Violations.Count > 0)
+        {
+            return new LayerOutcome(null, spatial.Violations, spatial.Arithmetic);
+        }
+
+        if (spatial.Sizes is null)
+        {
+            return LayerOutcome.Unknown;
+        }
+
+        long outputChannels;
+        if (g.Kind.IsConvolution())
+        {
+            if (g.OutChannels is not long c)
+            {
+                return LayerOutcome.Unknown;
+            }
+
+            outputChannels = c;
+        }
+        else
+        {
+            outputChannels = inputChannels;
+        }
+
+        return new LayerOutcome(input.WithChannelsAndSpatial(outputChannels, spatial.Sizes), new Violation[0], spatial.Arithmetic);
+    }
+
+    /// <summary>The spatial half of <see cref="Forward"/>: one output size per dimension, with its arithmetic.</summary>
+    public static SpatialOutcome ForwardSpatial(LayerGeometry g, IReadOnlyList<long> input, OutputPaddingSemantics semantics = OutputPaddingSemantics.TorchSharpForward, IReadOnlyList<long>? requested = null)
+    {
+        var rank = g.SpatialRank;
+        var sizes = new long[rank];
+        var texts = new string[rank];
+        var found = new List<Violation>();
+        for (var dim = 0; dim < rank; dim++)
+        {
+            var result = ForwardDimension(g, dim, input[dim], semantics, requested?[dim]);
+            if (result.Violation is not null)
+            {
+                found.Add(result.Violation);
+            }
+
+            if (result.Size is not long size)
+            {
+                if (result.Violation is null)
+                {
+                    return new SpatialOutcome(null, found, texts);
+                }
+
+                continue;
+            }
+
+            sizes[dim] = size;
+            texts[dim] = result.Text;
+        }
+
+        // libtorch raises "Output size is too small" for a ConvTranspose only on some code paths and returns an
+        // empty tensor on others (measured); either way it is a bug, so the prediction is the violation.
+        return found.Count > 0 ? new SpatialOutcome(null, found, texts) : new SpatialOutcome(sizes, found, texts);
+    }
+
+    /// <summary>The per-dimension output padding TorchSharp (or the code's intent) uses.</summary>
+    public static long? EffectiveOutputPadding(LayerGeometry g, int dim, OutputPaddingSemantics semantics) =>
+        semantics == OutputPaddingSemantics.TorchSharpForward ? g.OutputPadding[0] : g.OutputPadding[dim];
+
+    private readonly struct DimResult
+    {
+        public DimResult(long? size, string text, Violation? violation)
+        {
+            Size = size;
+            Text = text;
+            Violation = violation;
+        }
+
+        public long? Size { get; }
+
+        public string Text { get; }
+
+        public Violation? Violation { get; }
+    }
+
+    private static DimResult ForwardDimension(LayerGeometry g, int dim, long i, OutputPaddingSemantics semantics, long? requested)
+    {
+        switch (g.Kind)
+        {
+            case LayerKind.Conv:
+                return ConvDimension(g, dim, i);
+            case LayerKind.ConvTranspose:
+                return TransposedDimension(g, dim, i, semantics, requested);
+            case LayerKind.MaxPool:
+            case LayerKind.AvgPool:
+                return PoolDimension(g, dim, i);
+            case LayerKind.AdaptiveAvgPool:
+            case LayerKind.AdaptiveMaxPool:
+                if (g.OutputSize[dim] is not long o)
+                {
+                    return default;
+                }
+
+                return o < 1
+                    ? new DimResult(null, string.Empty, new Violation(Rule.OutputTooSmall, "output_size", dim,
+                        $"Output size is too small: {g.TorchName} output_size in {Dim(g, dim)} is {N(o)}", MayReturnEmpty: o == 0))
+                    : new DimResult(o, Given(o, "output_size"), null);
+            case LayerKind.MaxUnpool:
+                return UnpoolDimension(g, dim, i);
+            default:
+                return UpsampleDimension(g, dim, i);
+        }
+    }
+
+    private static DimResult ConvDimension(LayerGeometry g, int dim, long i)
+    {
+        if (g.Kernel[dim] is not long k || g.Stride[dim] is not long s || g.Dilation[dim] is not long d)
+        {
+            return default;
+        }
+
+        var span = CheckedMath.Mul(d, k - 1);
+        if (span is null)
+        {
+            return Overflow(g, dim);
+        }
+
+        long padLeft, padRight;
+        if (g.PaddingKind == PaddingKind.Same)
+        {
+            padLeft = span.Value / 2;
+            padRight = span.Value - padLeft;
+        }
+        else if (g.PaddingKind == PaddingKind.Valid)
+        {
+            padLeft = padRight = 0;
+        }
+        else if (g.Padding[dim] is long p)
+        {
+            padLeft = padRight = p;
+        }
+        else
+        {
+            return default;
+        }
+
+        var modeViolation = CheckPaddingMode(g, dim, i, padLeft, padRight);
+        if (modeViolation is not null)
+        {
+            return new DimResult(null, string.Empty, modeViolation);
+        }
+
+        if (g.PaddingKind == PaddingKind.Same)
+        {
+            return new DimResult(i, Same(i, k, d), null);
+        }
+
+        var padded = CheckedMath.Add(CheckedMath.Add(i, padLeft), padRight);
+        var numerator = CheckedMath.Sub(CheckedMath.Sub(padded, span), 1);
+        if (numerator is null)
+        {
+            return Overflow(g, dim);
+        }
+
+        var output = CheckedMath.FloorDiv(numerator.Value, s) + 1;
+        var text = Conv(i, k, s, padLeft, d, output);
+        if (numerator.Value < 0)
+        {
+            return new DimResult(null, text, new Violation(Rule.OutputTooSmall, null, dim,
+                $"Kernel size can't be greater than actual input size: in {Dim(g, dim)} the padded input {N(i)} + 2·{N(padLeft)} = {N(padded!.Value)} is smaller than the dilated kernel {N(d)}·({N(k)}−1) + 1 = {N(span.Value + 1)}; {text}"));
+        }
+
+        return new DimResult(output, text, null);
+    }
+
+    private static DimResult TransposedDimension(LayerGeometry g, int dim, long i, OutputPaddingSemantics semantics, long? requested)
+    {
+        if (g.Kernel[dim] is not long k || g.Stride[dim] is not long s || g.Dilation[dim] is not long d || g.Padding[dim] is not long p)
+        {
+            return default;
+        }
+
+        long? op = requested is null ? EffectiveOutputPadding(g, dim, semantics) : 0;
+        if (op is null)
+        {
+            return default;
+        }
+
+        var minimum = CheckedMath.Add(CheckedMath.Add(CheckedMath.Sub(CheckedMath.Mul(i - 1, s), CheckedMath.Mul(2, p)), CheckedMath.Mul(d, k - 1)), 1);
+        var output = CheckedMath.Add(minimum, op);
+        if (output is null)
+        {
+            return Overflow(g, dim);
+        }
+
+        if (requested is long wanted)
+        {
+            var maximum = CheckedMath.Add(minimum, s - 1);
+            if (maximum is null)
+            {
+                return Overflow(g, dim);
+            }
+
+            var range = ConvTranspose(i, k, s, p, d, 0, minimum);
+            if (wanted < minimum || wanted > maximum)
+            {
+                return new DimResult(null, range, new Violation(Rule.OutputSizeOutOfRange, "output_size", dim,
+                    $"Requested an output size of {N(wanted)} in {Dim(g, dim)}, but valid sizes range from {N(minimum!.Value)} to {N(maximum.Value)}: {range}, plus up to stride−1 = {N(s - 1)}"));
+            }
+
+            output = wanted;
+            op = wanted - minimum!.Value;
+        }
+
+        var text = ConvTranspose(i, k, s, p, d, op.Value, output);
+        if (output.Value < 1)
+        {
+            return new DimResult(null, text, new Violation(Rule.OutputTooSmall, null, dim,
+                $"Output size is too small: in {Dim(g, dim)} {text}" + (output.Value == 0 ? " (libtorch may return an empty tensor instead of raising)" : string.Empty),
+                MayReturnEmpty: output.Value == 0));
+        }
+
+        return new DimResult(output, text, null);
+    }
+
+    private static DimResult PoolDimension(LayerGeometry g, int dim, long i)
+    {
+        if (g.Kernel[dim] is not long k || g.Stride[dim] is not long s || g.Padding[dim] is not long p || g.CeilMode is not bool ceil)
+        {
+            return default;
+        }
+
+        var d = g.Kind == LayerKind.AvgPool ? 1 : g.Dilation[dim];
+        if (d is null)
+        {
+            return default;
+        }
+
+        var span = CheckedMath.Mul(d, k - 1);
+        var numerator = CheckedMath.Sub(CheckedMath.Sub(CheckedMath.Add(i, CheckedMath.Mul(2, p)), span), 1);
+        if (ceil)
+        {
+            numerator = CheckedMath.Add(numerator, s - 1);
+        }
+
+        if (numerator is null)
+        {
+            return Overflow(g, dim);
+        }
+
+        var output = CheckedMath.FloorDiv(numerator.Value, s) + 1;
+        var dropped = false;
+        if (ceil && CheckedMath.Mul(output - 1, s) is long start && start >= i + p)
+        {
+            output--;
+            dropped = true;
+        }
+
+        var text = Pool(i, k, s, p, d.Value, ceil, output, dropped);
+        if (output < 1)
+        {
+            return new DimResult(null, text, new Violation(Rule.OutputTooSmall, null, dim, $"Output size is too small: in {Dim(g, dim)} {text}"));
+        }
+
+        return new DimResult(output, text, null);
+    }
+
+    private static DimResult UnpoolDimension(LayerGeometry g, int dim, long i)
+    {
+        if (g.Kernel[dim] is not long k || g.Stride[dim] is not long s || g.Padding[dim] is not long p)
+        {
+            return default;
+        }
+
+        var output = CheckedMath.Add(CheckedMath.Sub(CheckedMath.Mul(i - 1, s), CheckedMath.Mul(2, p)), k);
+        if (output is null)
+        {
+            return Overflow(g, dim);
+        }
+
+        var text = Unpool(i, k, s, p, output);
+        return output < 1
+            ? new DimResult(null, text, new Violation(Rule.OutputTooSmall, null, dim, $"Output size is too small: in {Dim(g, dim)} {text}"))
+            : new DimResult(output, text, null);
+    }
+
+    private static DimResult UpsampleDimension(LayerGeometry g, int dim, long i)
+    {
+        long? output;
+        string text;
+        if (g.OutputSize.IsPresent)
+        {
+            output = g.OutputSize[dim];
+            text = output is long o ? Given(o, "size") : string.Empty;
+        }
+        else if (g.ScaleFactor[dim] is double scale)
+        {
+            var exact = i * scale;
+            output = exact < long.MaxValue ? (long)System.Math.Floor(exact) : null;
+            if (output is null)
+            {
+                return Overflow(g, dim);
+            }
+
+            text = Upsample(i, scale, output);
+        }
+        else
+        {
+            return default;
+        }
+
+        if (output is not long size)
+        {
+            return default;
+        }
+
+        return size < 1
+            ? new DimResult(null, text, new Violation(Rule.OutputTooSmall, g.OutputSize.IsPresent ? "size" : "scale_factor", dim,
+                $"Input and output sizes should be greater than 0: in {Dim(g, dim)} the input {N(i)} becomes {text}"))
+            : new DimResult(size, text, null);
+    }
+
+    private static Violation? CheckPaddingMode(LayerGeometry g, int dim, long i, long padLeft, long padRight)
+    {
+        var pad = System.Math.Max(padLeft, padRight);
+        return g.PaddingMode switch
+        {
+            PaddingMode.Reflect when pad >= i => new Violation(Rule.PaddingModeExceedsInput, "padding", dim,
+                $"Padding size should be less than the corresponding input dimension: PaddingModes.Reflect pads {Dim(g, dim)} by {N(pad)}, but the input is only {N(i)}"),
+            PaddingMode.Circular when pad > i => new Violation(Rule.PaddingModeExceedsInput, "padding", dim,
+                $"Padding value causes wrapping around more than once: PaddingModes.Circular pads {Dim(g, dim)} by {N(pad)}, more than the input's {N(i)}"),
+            _ => null,
+        };
+    }
+
+    private static Violation? CheckRank(LayerGeometry g, TensorShape input)
+    {
+        var rank = g.SpatialRank;
+        if (g.Kind == LayerKind.Upsample)
+        {
+            return input.Rank == rank + 2 ? null : new Violation(Rule.RankMismatch, null, null,
+                $"Upsample with {rank} spatial sizes expects a {rank + 2}D (batched) input, but got {input.Rank}D input {Shape(input.Dims)}");
+        }
+
+        if (input.Rank == rank + 1 || input.Rank == rank + 2)
+        {
+            return null;
+        }
+
+        var expectation = g.Kind.IsConvolution() && g.InChannels is long c
+            ? $"Expected {rank + 1}D (unbatched) or {rank + 2}D (batched) input with {N(c)} channels to {g.TorchName}"
+            : $"Expected {rank + 1}D (unbatched) or {rank + 2}D (batched) input to {g.TorchName}";
+        return new Violation(Rule.RankMismatch, null, null, $"{expectation}, but got {input.Rank}D input {Shape(input.Dims)}");
+    }
+
+    private static void ValidateConvolution(LayerGeometry g, OutputPaddingSemantics semantics, List<Violation> found)
+    {
+        var transposed = g.Kind == LayerKind.ConvTranspose;
+        Positive(found, g, null, g.InChannels, Rule.NonPositiveChannels, "in_channels");
+        Positive(found, g, null, g.OutChannels, Rule.NonPositiveChannels, "out_channels");
+        Positive(found, g, null, g.Groups, Rule.NonPositiveGroups, "groups");
+        if (g.Groups is long groups && groups > 0)
+        {
+            foreach (var (channels, name) in new[] { (g.InChannels, "in_channels"), (g.OutChannels, "out_channels") })
+            {
+                if (channels is long c && c > 0 && c % groups != 0)
+                {
+                    found.Add(new Violation(Rule.GroupsDoNotDivideChannels, "groups", null,
+                        $"{name} must be divisible by groups, but {N(c)} mod {N(groups)} = {N(c % groups)} (libtorch: expected weight to be divisible by {N(groups)})"));
+                }
+            }
+        }
+
+        if (transposed && g.PaddingMode != PaddingMode.Zeros)
+        {
+            found.Add(new Violation(Rule.TransposedPaddingMode, "padding_mode", null,
+                $"Only PaddingModes.Zeros is supported for ConvTransposeND, but {g.TorchName} is given PaddingModes.{g.PaddingMode}"));
+        }
+
+        for (var dim = 0; dim < g.SpatialRank; dim++)
+        {
+            Positive(found, g, dim, g.Kernel[dim], Rule.NonPositiveKernel, "kernel_size");
+            Positive(found, g, dim, g.Stride[dim], Rule.NonPositiveStride, "stride");
+            Positive(found, g, dim, g.Dilation[dim], Rule.NonPositiveDilation, "dilation");
+            if (g.PaddingKind == PaddingKind.Explicit)
+            {
+                NonNegative(found, g, dim, g.Padding[dim], Rule.NegativePadding, "padding");
+            }
+        }
+
+        if (g.PaddingKind == PaddingKind.Same)
+        {
+            for (var dim = 0; dim < g.SpatialRank; dim++)
+            {
+                if (g.Stride[dim] is long s && s > 1)
+                {
+                    found.Add(new Violation(Rule.SamePaddingStrided, "stride", dim,
+                        $"padding='same' is not supported for strided convolutions, but the stride in {Dim(g, dim)} is {N(s)}"));
+                    break;
+                }
+            }
+        }
+
+        if (transposed)
+        {
+            ValidateOutputPadding(g, semantics, found);
+        }
+    }
+
+    private static void ValidateOutputPadding(LayerGeometry g, OutputPaddingSemantics semantics, List<Violation> found)
+    {
+        for (var dim = 0; dim < g.SpatialRank; dim++)
+        {
+            NonNegative(found, g, dim, EffectiveOutputPadding(g, dim, semantics), Rule.NegativeOutputPadding, "output_padding");
+        }
+
+        for (var dim = 0; dim < g.SpatialRank; dim++)
+        {
+            if (EffectiveOutputPadding(g, dim, semantics) is not long op || g.Stride[dim] is not long s || g.Dilation[dim] is not long d)
+            {
+                continue;
+            }
+
+            if (op >= s && op >= d)
+            {
+                var collapse = semantics == OutputPaddingSemantics.TorchSharpForward && g.OutputPadding[dim] is long written && written != op;
+                var message = $"output padding must be smaller than either stride or dilation, but in {Dim(g, dim)} output_padding {N(op)} ≥ stride {N(s)} and ≥ dilation {N(d)}";
+                if (collapse)
+                {
+                    message += $": TorchSharp 0.107 forward(x) applies output_padding[0] = {N(op)} to every dimension, although the code gives {g.OutputPadding}";
+                }
+
+                found.Add(new Violation(Rule.OutputPaddingNotSmaller, "output_padding", dim, message, CausedByCollapse: collapse));
+            }
+        }
+    }
+
+    private static void Positive(List<Violation> found, LayerGeometry g, int? dim, long? value, Rule rule, string parameter)
+    {
+        if (value is long v && v <= 0)
+        {
+            var where = dim is int d ? $"{parameter} in {Dim(g, d)}" : parameter;
+            found.Add(new Violation(rule, parameter, dim, $"{RuleInfo.Of(rule).LibTorchWords}: {where} of {g.TorchName} is {N(v)}, but must be at least 1"));
+        }
+    }
+
+    private static void NonNegative(List<Violation> found, LayerGeometry g, int dim, long? value, Rule rule, string parameter)
+    {
+        if (value is long v && v < 0)
+        {
+            found.Add(new Violation(rule, parameter, dim, $"{RuleInfo.Of(rule).LibTorchWords}: {parameter} in {Dim(g, dim)} of {g.TorchName} is {N(v)}"));
+        }
+    }
+
+    private static DimResult Overflow(LayerGeometry g, int dim) => new(null, string.Empty, new Violation(Rule.ArithmeticOverflow, null, dim,
+        $"the output size of {g.TorchName} in {Dim(g, dim)} overflows a 64-bit integer: the hyperparameters are far beyond any tensor libtorch can allocate"));
+
+    private static string Dim(LayerGeometry g, int dim) => DimensionName(dim, g.SpatialRank);
+}

@@ -1,0 +1,43 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace ConvAnalyzers.Model;
+
+/// <summary>The full shape of a tensor as libtorch sees it, batch dimension included when present.</summary>
+public sealed record TensorShape(EquatableArray<long> Dims)
+{
+    public TensorShape(params long[] dims)
+        : this(EquatableArray.Create(dims))
+    {
+    }
+
+    public int Rank => Dims.Count;
+
+    public long this[int index] => Dims[index];
+
+    /// <summary>The last <paramref name="spatialRank"/> dimensions.</summary>
+    public long[] Spatial(int spatialRank) => Dims.Skip(Rank - spatialRank).ToArray();
+
+    /// <summary>A copy with the last dimensions replaced by <paramref name="spatial"/> and the channel dimension set.</summary>
+    public TensorShape WithChannelsAndSpatial(long channels, IReadOnlyList<long> spatial)
+    {
+        var dims = Dims.ToArray();
+        var channelIndex = dims.Length - spatial.Count - 1;
+        dims[channelIndex] = channels;
+        for (var i = 0; i < spatial.Count; i++)
+        {
+            dims[channelIndex + 1 + i] = spatial[i];
+        }
+
+        return new TensorShape(dims);
+    }
+
+    public override string ToString() => "[" + string.Join(", ", Dims) + "]";
+
+    public static string Format(IEnumerable<long> dims) => string.Join("×", dims);
+
+    public bool Equals(TensorShape? other) => other is not null && Dims.Equals(other.Dims);
+
+    public override int GetHashCode() => Dims.GetHashCode();
+}
