@@ -24,6 +24,9 @@ public static class ArithmeticText
     public static string Conv(long i, long k, long s, long p, long d, long? result) =>
         $"⌊({N(i)} + 2·{N(p)} {Minus} {N(d)}·({N(k)}{Minus}1) {Minus} 1) / {N(s)}⌋ + 1 = {R(result)}";
 
+    public static string ConvAsymmetric(long i, long k, long s, long padLeft, long padRight, long d, long? result) =>
+        $"⌊({N(i)} + {N(padLeft)} + {N(padRight)} {Minus} {N(d)}·({N(k)}{Minus}1) {Minus} 1) / {N(s)}⌋ + 1 = {R(result)}";
+
     public static string ConvTranspose(long i, long k, long s, long p, long d, long op, long? result) =>
         $"({N(i)}{Minus}1)·{N(s)} {Minus} 2·{N(p)} + {N(d)}·({N(k)}{Minus}1) + {N(op)} + 1 = {R(result)}";
 

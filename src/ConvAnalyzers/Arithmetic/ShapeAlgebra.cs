@@ -52,6 +52,10 @@ public static class ShapeAlgebra
                 }
 
                 break;
+            case LayerKind.AdaptiveMaxPool when rank == 3:
+                found.Add(new Violation(Rule.BrokenInTorchSharp, null, null,
+                    "TorchSharp 0.107's AdaptiveMaxPool3d.forward always fails with 'Object reference not set to an instance of an object.' (it calls adaptive_max_pool1d); use AdaptiveAvgPool3d, or MaxPool3d with a computed kernel"));
+                break;
             case LayerKind.Upsample:
                 for (var dim = 0; dim < g.ScaleFactor.Count; dim++)
                 {
@@ -75,48 +79,63 @@ public static class ShapeAlgebra
     /// <param name="requestedOutputSize">A ConvTranspose's <c>forward(x, output_size)</c> argument: spatial sizes, or the full shape.</param>
     public static LayerOutcome Forward(LayerGeometry g, TensorShape input, OutputPaddingSemantics semantics = OutputPaddingSemantics.TorchSharpForward, IReadOnlyList<long>? requestedOutputSize = null)
     {
-        var hyper = Validate(g, semantics);
-        if (requestedOutputSize is not null)
-        {
-            hyper = hyper.Where(v => v.Rule is not (Rule.OutputPaddingNotSmaller or Rule.NegativeOutputPadding)).ToList();
-        }
-
-        if (hyper.Count > 0)
-        {
-            return LayerOutcome.Fail(hyper);
-        }
-
-        if (input.Dims.Any(d => d < 1))
-        {
-            return LayerOutcome.Unknown;
-        }
-
+        // Collect every rule the call breaks before the shapes are computed: TorchSharp checks some in C#
+        // (rank, channels, the output_size range) and libtorch the rest, so either may be what users see first.
+        var found = Validate(g, semantics).Where(v => requestedOutputSize is null || v.Rule is not (Rule.OutputPaddingNotSmaller or Rule.NegativeOutputPadding)).ToList();
         var rank = g.SpatialRank;
-        if (rank == 0)
+        if (input.Dims.Any(d => d < 1) || rank == 0 || (requestedOutputSize is not null && requestedOutputSize.Count != rank && requestedOutputSize.Count != input.Rank))
         {
-            return LayerOutcome.Unknown;
+            return found.Count > 0 ? LayerOutcome.Fail(found) : LayerOutcome.Unknown;
         }
 
         var rankViolation = CheckRank(g, input);
         if (rankViolation is not null)
         {
-            return LayerOutcome.Fail(rankViolation);
+            found.Add(rankViolation);
+            return LayerOutcome.Fail(found);
         }
 
         var channelIndex = input.Rank - rank - 1;
-        var inputChannels = input[channelIndex];
-        if (g.Kind.IsConvolution() && g.InChannels is long expectedChannels && expectedChannels != inputChannels)
+        var inputChannels = channelIndex >= 0 ? input[channelIndex] : 0;
+        if (g.Kind.IsConvolution() && g.InChannels is long expectedChannels && expectedChannels > 0 && expectedChannels != inputChannels)
         {
-            return LayerOutcome.Fail(new Violation(Rule.ChannelMismatch, "in_channels", null,
+            found.Add(new Violation(Rule.ChannelMismatch, "in_channels", null,
                 $"Expected {rank + 1}D (unbatched) or {rank + 2}D (batched) input with {N(expectedChannels)} channels to {g.TorchName}, but it receives {N(inputChannels)} channels (input {Shape(input.Dims)})"));
         }
 
-        if (requestedOutputSize is not null && requestedOutputSize.Count != rank && requestedOutputSize.Count != input.Rank)
+        var requested = requestedOutputSize?.Skip(requestedOutputSize.Count - rank).ToArray();
+        if (requested is not null)
         {
-            return LayerOutcome.Unknown;
+            found.AddRange(CheckRequestedOutputSize(g, input.Spatial(rank), requested));
         }
 
-        var requested = requestedOutputSize?.Skip(requestedOutputSize.Count - rank).ToArray();
+        if (found.Count > 0)
+        {
+            // libtorch computes the output size (and TorchSharp applies non-zeros padding modes) before it
+            // validates every hyperparameter, so a size failure in another dimension may be what users see.
+            for (var dim = 0; dim < rank; dim++)
+            {
+                if (g.Stride[dim] is long stride && stride < 1)
+                {
+                    if (g.Kind == LayerKind.Conv && g.PaddingKind == PaddingKind.Explicit && g.Padding[dim] is long p
+                        && CheckPaddingMode(g, dim, input.Spatial(rank)[dim], p, p) is Violation modeViolation)
+                    {
+                        found.Add(modeViolation);
+                    }
+
+                    continue;
+                }
+
+                var other = ForwardDimension(g, dim, input.Spatial(rank)[dim], semantics, requested?[dim]).Violation;
+                if (other is { Rule: Rule.OutputTooSmall or Rule.PaddingModeExceedsInput })
+                {
+                    found.Add(other);
+                }
+            }
+
+            return LayerOutcome.Fail(found);
+        }
+
         var spatial = ForwardSpatial(g, input.Spatial(rank), semantics, requested);
         if (spatial.Violations.Count > 0)
         {
@@ -128,22 +147,14 @@ public static class ShapeAlgebra
             return LayerOutcome.Unknown;
         }
 
-        long outputChannels;
-        if (g.Kind.IsConvolution())
+        if (!g.Kind.IsConvolution())
         {
-            if (g.OutChannels is not long c)
-            {
-                return LayerOutcome.Unknown;
-            }
-
-            outputChannels = c;
-        }
-        else
-        {
-            outputChannels = inputChannels;
+            return new LayerOutcome(input.WithSpatial(spatial.Sizes), new Violation[0], spatial.Arithmetic);
         }
 
-        return new LayerOutcome(input.WithChannelsAndSpatial(outputChannels, spatial.Sizes), new Violation[0], spatial.Arithmetic);
+        return g.OutChannels is long outputChannels
+            ? new LayerOutcome(input.WithChannelsAndSpatial(outputChannels, spatial.Sizes), new Violation[0], spatial.Arithmetic)
+            : LayerOutcome.Unknown;
     }
 
     /// <summary>The spatial half of <see cref="Forward"/>: one output size per dimension, with its arithmetic.</summary>
@@ -178,6 +189,36 @@ public static class ShapeAlgebra
         // libtorch raises "Output size is too small" for a ConvTranspose only on some code paths and returns an
         // empty tensor on others (measured); either way it is a bug, so the prediction is the violation.
         return found.Count > 0 ? new SpatialOutcome(null, found, texts) : new SpatialOutcome(sizes, found, texts);
+    }
+
+    /// <summary>
+    /// TorchSharp's <c>forward(x, output_size)</c> checks the requested sizes in C# before libtorch sees the layer,
+    /// with the raw formula (an invalid stride gives an empty range, so the request always fails).
+    /// </summary>
+    private static IEnumerable<Violation> CheckRequestedOutputSize(LayerGeometry g, IReadOnlyList<long> input, IReadOnlyList<long> requested)
+    {
+        for (var dim = 0; dim < g.SpatialRank; dim++)
+        {
+            if (g.Kernel[dim] is not long k || g.Stride[dim] is not long s || g.Dilation[dim] is not long d || g.Padding[dim] is not long p)
+            {
+                continue;
+            }
+
+            var minimum = CheckedMath.Add(CheckedMath.Add(CheckedMath.Sub(CheckedMath.Mul(input[dim] - 1, s), CheckedMath.Mul(2, p)), CheckedMath.Mul(d, k - 1)), 1);
+            var maximum = CheckedMath.Add(minimum, s - 1);
+            if (minimum is not long min || maximum is not long max)
+            {
+                yield return Overflow(g, dim).Violation!;
+                continue;
+            }
+
+            if (requested[dim] < min || requested[dim] > max)
+            {
+                var range = ConvTranspose(input[dim], k, s, p, d, 0, min);
+                yield return new Violation(Rule.OutputSizeOutOfRange, "output_size", dim,
+                    $"Requested an output size of {N(requested[dim])} in {Dim(g, dim)}, but valid sizes range from {N(min)} to {N(max)}: {range}, plus up to stride−1 = {N(s - 1)}");
+            }
+        }
     }
 
     /// <summary>The per-dimension output padding TorchSharp (or the code's intent) uses.</summary>
@@ -243,7 +284,28 @@ public static class ShapeAlgebra
         }
 
         long padLeft, padRight;
-        if (g.PaddingKind == PaddingKind.Same)
+        if (g.PaddingKind == PaddingKind.Same && g.PaddingMode == PaddingMode.Circular)
+        {
+            // Measured shapes of Padding.Same with PaddingModes.Circular in TorchSharp 0.107 follow no rule we
+            // could pin down: unknown, never guessed.
+            return default;
+        }
+
+        if (g.PaddingKind == PaddingKind.Same && g.PaddingMode != PaddingMode.Zeros)
+        {
+            // Measured (and visible in TorchSharp's source): with a non-zeros padding mode TorchSharp 0.107 stores the
+            // Same padding of dimension j where F.pad applies it to dimension rank−1−j, so the output keeps the
+            // input's size only when those two dimensions need the same padding.
+            var mirror = g.SpatialRank - 1 - dim;
+            if (g.Kernel[mirror] is not long mk || g.Dilation[mirror] is not long md || CheckedMath.Mul(md, mk - 1) is not long mirrorSpan)
+            {
+                return default;
+            }
+
+            padLeft = mirrorSpan / 2;
+            padRight = mirrorSpan - padLeft;
+        }
+        else if (g.PaddingKind == PaddingKind.Same)
         {
             padLeft = span.Value / 2;
             padRight = span.Value - padLeft;
@@ -267,12 +329,18 @@ public static class ShapeAlgebra
             return new DimResult(null, string.Empty, modeViolation);
         }
 
-        if (g.PaddingKind == PaddingKind.Same)
+        if (g.PaddingKind == PaddingKind.Same && g.PaddingMode == PaddingMode.Zeros)
         {
             return new DimResult(i, Same(i, k, d), null);
         }
 
         var padded = CheckedMath.Add(CheckedMath.Add(i, padLeft), padRight);
+        if (padded is long cropped && cropped < 1)
+        {
+            return new DimResult(null, string.Empty, new Violation(Rule.OutputTooSmall, "padding", dim,
+                $"Negative padding value is resulting in an empty dimension: PaddingModes.{g.PaddingMode} with padding {N(padLeft)} crops {Dim(g, dim)} to {N(i)} + 2·{N(padLeft)} = {N(cropped)}"));
+        }
+
         var numerator = CheckedMath.Sub(CheckedMath.Sub(padded, span), 1);
         if (numerator is null)
         {
@@ -280,7 +348,7 @@ public static class ShapeAlgebra
         }
 
         var output = CheckedMath.FloorDiv(numerator.Value, s) + 1;
-        var text = Conv(i, k, s, padLeft, d, output);
+        var text = padLeft == padRight ? Conv(i, k, s, padLeft, d, output) : ConvAsymmetric(i, k, s, padLeft, padRight, d, output);
         if (numerator.Value < 0)
         {
             return new DimResult(null, text, new Violation(Rule.OutputTooSmall, null, dim,
@@ -312,21 +380,9 @@ public static class ShapeAlgebra
 
         if (requested is long wanted)
         {
-            var maximum = CheckedMath.Add(minimum, s - 1);
-            if (maximum is null)
-            {
-                return Overflow(g, dim);
-            }
-
-            var range = ConvTranspose(i, k, s, p, d, 0, minimum);
-            if (wanted < minimum || wanted > maximum)
-            {
-                return new DimResult(null, range, new Violation(Rule.OutputSizeOutOfRange, "output_size", dim,
-                    $"Requested an output size of {N(wanted)} in {Dim(g, dim)}, but valid sizes range from {N(minimum!.Value)} to {N(maximum.Value)}: {range}, plus up to stride−1 = {N(s - 1)}"));
-            }
-
-            output = wanted;
+            // The range was checked by CheckRequestedOutputSize; forward(x, output_size) pads up to the request.
             op = wanted - minimum!.Value;
+            output = wanted;
         }
 
         var text = ConvTranspose(i, k, s, p, d, op.Value, output);
@@ -351,6 +407,13 @@ public static class ShapeAlgebra
         if (d is null)
         {
             return default;
+        }
+
+        if (g.Kind == LayerKind.AvgPool && g.SpatialRank == 3 && i < k)
+        {
+            // Measured: avg_pool3d checks the unpadded input against the kernel, whatever the padding.
+            return new DimResult(null, string.Empty, new Violation(Rule.OutputTooSmall, null, dim,
+                $"input image smaller than kernel size: AvgPool3d needs every input size to be at least its kernel, but {Dim(g, dim)} is {N(i)} < kernel {N(k)} (padding does not count)"));
         }
 
         var span = CheckedMath.Mul(d, k - 1);
@@ -464,6 +527,12 @@ public static class ShapeAlgebra
             return null;
         }
 
+        if (g.Kind == LayerKind.AdaptiveAvgPool && rank >= 2 && input.Rank >= rank && Enumerable.Range(0, rank).All(d => g.OutputSize[d] == 1))
+        {
+            // libtorch computes an all-ones adaptive average (2-D and 3-D) as a mean over the last dimensions, for any rank.
+            return null;
+        }
+
         var expectation = g.Kind.IsConvolution() && g.InChannels is long c
             ? $"Expected {rank + 1}D (unbatched) or {rank + 2}D (batched) input with {N(c)} channels to {g.TorchName}"
             : $"Expected {rank + 1}D (unbatched) or {rank + 2}D (batched) input to {g.TorchName}";
@@ -499,7 +568,8 @@ public static class ShapeAlgebra
             Positive(found, g, dim, g.Kernel[dim], Rule.NonPositiveKernel, "kernel_size");
             Positive(found, g, dim, g.Stride[dim], Rule.NonPositiveStride, "stride");
             Positive(found, g, dim, g.Dilation[dim], Rule.NonPositiveDilation, "dilation");
-            if (g.PaddingKind == PaddingKind.Explicit)
+            // With a non-zeros padding mode TorchSharp pads with F.pad, which crops for negative values instead of raising.
+            if (g.PaddingKind == PaddingKind.Explicit && (transposed || g.PaddingMode == PaddingMode.Zeros))
             {
                 NonNegative(found, g, dim, g.Padding[dim], Rule.NegativePadding, "padding");
             }

@@ -33,6 +33,18 @@ public sealed record TensorShape(EquatableArray<long> Dims)
         return new TensorShape(dims);
     }
 
+    /// <summary>A copy with the last dimensions replaced by <paramref name="spatial"/>.</summary>
+    public TensorShape WithSpatial(IReadOnlyList<long> spatial)
+    {
+        var dims = Dims.ToArray();
+        for (var i = 0; i < spatial.Count; i++)
+        {
+            dims[dims.Length - spatial.Count + i] = spatial[i];
+        }
+
+        return new TensorShape(dims);
+    }
+
     public override string ToString() => "[" + string.Join(", ", Dims) + "]";
 
     public static string Format(IEnumerable<long> dims) => string.Join("×", dims);
