@@ -102,6 +102,13 @@ public sealed class LayerAnalyzer : DiagnosticAnalyzer
             return;
         }
 
+        // When both the written and the collapsed output_padding break a rule, the layer fails either way and
+        // CONV001/CONV002 already say why; the collapse changes nothing the user could observe.
+        if (ShapeAlgebra.Validate(g, OutputPaddingSemantics.PerDimension).Count > 0 && ShapeAlgebra.Validate(g, OutputPaddingSemantics.TorchSharpForward).Count > 0)
+        {
+            return;
+        }
+
         var collapsed = Enumerable.Repeat(written[0], written.Length);
         var message = $"TorchSharp 0.107 {g.TorchName}.forward(x) applies output_padding[0] = {written[0]} to every dimension: the code asks for output_padding {ArithmeticText.Tuple(written)}, "
             + $"but forward(x) uses {ArithmeticText.Tuple(collapsed)}. Call forward(x, output_size) with the spatial sizes for an exact result, or use equal elements where they give the same sizes.";

@@ -56,13 +56,27 @@ public static class ShapeAlgebra
                 found.Add(new Violation(Rule.BrokenInTorchSharp, null, null,
                     "TorchSharp 0.107's AdaptiveMaxPool3d.forward always fails with 'Object reference not set to an instance of an object.' (it calls adaptive_max_pool1d); use AdaptiveAvgPool3d, or MaxPool3d with a computed kernel"));
                 break;
+            case LayerKind.AdaptiveAvgPool:
+            case LayerKind.AdaptiveMaxPool:
             case LayerKind.Upsample:
+                for (var dim = 0; dim < g.OutputSize.Count; dim++)
+                {
+                    if (g.OutputSize[dim] is long size && size < 1)
+                    {
+                        // Measured: adaptive pools return an empty tensor for 0 and raise for negative sizes.
+                        var parameter = g.Kind == LayerKind.Upsample ? "size" : "output_size";
+                        found.Add(new Violation(Rule.NonPositiveOutputSize, parameter, dim,
+                            $"Input and output sizes should be greater than 0, but {parameter} in {Dim(g, dim)} of {g.TorchName} is {N(size)}",
+                            MayReturnEmpty: size == 0 && g.Kind != LayerKind.Upsample));
+                    }
+                }
+
                 for (var dim = 0; dim < g.ScaleFactor.Count; dim++)
                 {
                     if (g.ScaleFactor[dim] is double scale && !(scale > 0))
                     {
-                        found.Add(new Violation(Rule.OutputTooSmall, "scale_factor", dim,
-                            $"Input and output sizes should be greater than 0, but scale_factor in {Dim(g, dim)} is {scale}"));
+                        found.Add(new Violation(Rule.NonPositiveOutputSize, "scale_factor", dim,
+                            $"Input and output sizes should be greater than 0, but scale_factor in {Dim(g, dim)} is {scale.ToString(System.Globalization.CultureInfo.InvariantCulture)}: every output size would be ⌊i·{scale.ToString(System.Globalization.CultureInfo.InvariantCulture)}⌋ < 1"));
                     }
                 }
 

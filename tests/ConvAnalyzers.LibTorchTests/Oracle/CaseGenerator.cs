@@ -315,10 +315,10 @@ public sealed class CaseGenerator
     {
         var kind = _rng.Next(2) == 0 ? LayerKind.AdaptiveAvgPool : LayerKind.AdaptiveMaxPool;
         var rank = _rng.Next(1, 4);
-        var target = _rng.NextDouble() < 0.35 ? (_rng.Next(2) == 0 ? Rule.OutputTooSmall : Rule.RankMismatch) : (Rule?)null;
+        var target = _rng.NextDouble() < 0.35 ? (_rng.Next(2) == 0 ? Rule.NonPositiveOutputSize : Rule.RankMismatch) : (Rule?)null;
         var form = rank == 1 ? ArgumentForm.Scalar : kind == LayerKind.AdaptiveMaxPool ? ArgumentForm.Array : (ArgumentForm)_rng.Next(3);
         var output = Dims(rank, form == ArgumentForm.Scalar, 1, 6);
-        if (target == Rule.OutputTooSmall)
+        if (target == Rule.NonPositiveOutputSize)
         {
             Fault(output, form == ArgumentForm.Scalar);
         }
@@ -344,20 +344,20 @@ public sealed class CaseGenerator
     private OracleCase Upsample()
     {
         var rank = _rng.Next(1, 4);
-        var target = _rng.NextDouble() < 0.35 ? (_rng.Next(2) == 0 ? Rule.OutputTooSmall : Rule.RankMismatch) : (Rule?)null;
+        var target = _rng.NextDouble() < 0.35 ? (_rng.Next(2) == 0 ? Rule.NonPositiveOutputSize : Rule.RankMismatch) : (Rule?)null;
         var spatial = Sizes(rank);
         LayerGeometry geometry;
         if (_rng.Next(2) == 0)
         {
             var size = Dims(rank, false, 1, 12);
-            if (target == Rule.OutputTooSmall) { size[_rng.Next(rank)] = -_rng.Next(0, 2); }
+            if (target == Rule.NonPositiveOutputSize) { size[_rng.Next(rank)] = -_rng.Next(0, 2); }
             geometry = LayerGeometry.Upsample(size: size);
         }
         else
         {
             double[] scales = { 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 0.75 };
             var scale = Enumerable.Range(0, rank).Select(_ => scales[_rng.Next(scales.Length)]).ToArray();
-            if (target == Rule.OutputTooSmall) { scale[_rng.Next(rank)] = _rng.Next(2) == 0 ? 0.1 : -1.0; spatial = spatial.Select(s => Math.Min(s, 9)).ToArray(); }
+            if (target == Rule.NonPositiveOutputSize) { scale[_rng.Next(rank)] = _rng.Next(2) == 0 ? 0.1 : -1.0; spatial = spatial.Select(s => Math.Min(s, 9)).ToArray(); }
             geometry = LayerGeometry.Upsample(scaleFactor: scale);
         }
 
