@@ -1,0 +1,69 @@
+using System.Collections.Immutable;
+using ConvAnalyzers.Analyzers;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Diagnostics.Telemetry;
+using Xunit;
+
+namespace ConvAnalyzers.Tests.Analyzers;
+
+public sealed class AnalyzerHygieneTests
+{
+    private const string Source = "class C { object M() => null; }";
+
+    private static async Task<AnalyzerTelemetryInfo> Telemetry(DiagnosticAnalyzer analyzer, bool withTorchSharp)
+    {
+        var trusted = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
+            .Where(p => p.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) && !Path.GetFileName(p).StartsWith("TorchSharp", StringComparison.OrdinalIgnoreCase))
+            .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p));
+        var references = withTorchSharp ? trusted.Append(MetadataReference.CreateFromFile(typeof(TorchSharp.torch).Assembly.Location)) : trusted;
+        var compilation = CSharpCompilation.Create("Hygiene", [CSharpSyntaxTree.ParseText(Source)], references, new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
+        var withAnalyzers = compilation.WithAnalyzers(
+            [analyzer],
+            new CompilationWithAnalyzersOptions(new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty), null, concurrentAnalysis: false, logAnalyzerExecutionTime: true));
+        await withAnalyzers.GetAnalyzerDiagnosticsAsync();
+        return await withAnalyzers.GetAnalyzerTelemetryInfoAsync(analyzer, CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task Without_TorchSharp_the_layer_analyzer_registers_no_action()
+    {
+        var info = await Telemetry(new LayerAnalyzer(), withTorchSharp: false);
+        Assert.Equal(1, info.CompilationStartActionsCount);
+        Assert.Equal(0, info.OperationActionsCount);
+        Assert.Equal(0, info.SyntaxNodeActionsCount);
+        Assert.Equal(0, info.CompilationEndActionsCount);
+    }
+
+    [Fact]
+    public async Task With_TorchSharp_the_layer_analyzer_registers_one_operation_action()
+    {
+        var info = await Telemetry(new LayerAnalyzer(), withTorchSharp: true);
+        Assert.Equal(1, info.OperationActionsCount);
+    }
+
+    [Fact]
+    public void Every_descriptor_has_a_help_page_a_release_line_and_a_help_link()
+    {
+        var root = RepositoryRoot();
+        var unshipped = File.ReadAllText(Path.Combine(root, "src/ConvAnalyzers/Diagnostics/AnalyzerReleases.Unshipped.md"));
+        foreach (var descriptor in new LayerAnalyzer().SupportedDiagnostics)
+        {
+            Assert.True(File.Exists(Path.Combine(root, "docs/rules", descriptor.Id + ".md")), descriptor.Id + " has no help page");
+            Assert.Contains(descriptor.Id + " |", unshipped);
+            Assert.EndsWith("docs/rules/" + descriptor.Id + ".md", descriptor.HelpLinkUri);
+        }
+    }
+
+    public static string RepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "ConvAnalyzers.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        return directory?.FullName ?? throw new InvalidOperationException("ConvAnalyzers.sln not found above " + AppContext.BaseDirectory);
+    }
+}
