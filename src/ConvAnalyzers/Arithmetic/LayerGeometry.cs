@@ -12,9 +12,17 @@ public sealed record LayerGeometry
     /// <summary>1, 2 or 3; for Upsample the length of its size or scale_factor (0 when unknown).</summary>
     public int SpatialRank { get; init; }
 
+    /// <summary>in_channels; Linear's in_features; BatchNorm's num_features.</summary>
     public long? InChannels { get; init; }
 
+    /// <summary>out_channels; Linear's out_features.</summary>
     public long? OutChannels { get; init; }
+
+    /// <summary>Flatten's start_dim; Unflatten's dim.</summary>
+    public long? StartDim { get; init; }
+
+    /// <summary>Flatten's end_dim.</summary>
+    public long? EndDim { get; init; }
 
     public long? Groups { get; init; } = 1;
 
@@ -28,7 +36,7 @@ public sealed record LayerGeometry
 
     public PerDim<long> Dilation { get; init; }
 
-    /// <summary>Adaptive pools' output_size and Upsample's size.</summary>
+    /// <summary>Adaptive pools' output_size, Upsample's size, Unflatten's unflattened_size.</summary>
     public PerDim<long> OutputSize { get; init; }
 
     public PerDim<double> ScaleFactor { get; init; }
@@ -106,6 +114,14 @@ public sealed record LayerGeometry
         OutputSize = size is null ? default : PerDim<long>.Known(size),
         ScaleFactor = scaleFactor is null ? default : PerDim<double>.Known(scaleFactor),
     };
+
+    public static LayerGeometry BatchNorm(int rank, long numFeatures) => new() { Kind = LayerKind.BatchNorm, SpatialRank = rank, InChannels = numFeatures };
+
+    public static LayerGeometry Linear(long inFeatures, long outFeatures) => new() { Kind = LayerKind.Linear, InChannels = inFeatures, OutChannels = outFeatures };
+
+    public static LayerGeometry Flatten(long startDim = 1, long endDim = -1) => new() { Kind = LayerKind.Flatten, StartDim = startDim, EndDim = endDim };
+
+    public static LayerGeometry Unflatten(long dim, long[] sizes) => new() { Kind = LayerKind.Unflatten, StartDim = dim, OutputSize = PerDim<long>.Known(sizes) };
 
     private static long[] Ones(int rank)
     {

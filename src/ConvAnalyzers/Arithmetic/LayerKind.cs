@@ -11,6 +11,10 @@ public enum LayerKind
     AdaptiveMaxPool,
     MaxUnpool,
     Upsample,
+    BatchNorm,
+    Linear,
+    Flatten,
+    Unflatten,
 }
 
 /// <summary>Mirrors <c>TorchSharp.PaddingModes</c>.</summary>
@@ -53,6 +57,9 @@ internal static class LayerKindExtensions
 
     public static bool IsAdaptivePool(this LayerKind kind) => kind is LayerKind.AdaptiveAvgPool or LayerKind.AdaptiveMaxPool;
 
+    /// <summary>Layers whose output shape is not "channels and spatial sizes": handled by <see cref="ShapeAlgebra"/> apart.</summary>
+    public static bool IsFeatureLayer(this LayerKind kind) => kind is LayerKind.BatchNorm or LayerKind.Linear or LayerKind.Flatten or LayerKind.Unflatten;
+
     /// <summary>The TorchSharp class name, e.g. <c>ConvTranspose2d</c>.</summary>
     public static string TorchName(this LayerKind kind, int spatialRank)
     {
@@ -66,6 +73,10 @@ internal static class LayerKindExtensions
             LayerKind.AdaptiveAvgPool => "AdaptiveAvgPool" + suffix,
             LayerKind.AdaptiveMaxPool => "AdaptiveMaxPool" + suffix,
             LayerKind.MaxUnpool => "MaxUnpool" + suffix,
+            LayerKind.BatchNorm => "BatchNorm" + suffix,
+            LayerKind.Linear => "Linear",
+            LayerKind.Flatten => "Flatten",
+            LayerKind.Unflatten => "Unflatten",
             _ => "Upsample",
         };
     }

@@ -25,6 +25,9 @@ public enum Rule
     OutputTooSmall,
     ChannelMismatch,
     RankMismatch,
+    InvalidFlattenDims,
+    InvalidUnflattenArguments,
+    UnflattenSizeMismatch,
 }
 
 /// <summary>What a rule means for users: its diagnostic ID and the words TorchSharp/libtorch use.</summary>
@@ -68,7 +71,8 @@ public sealed class RuleInfo
             "dilation should be greater than zero", "dilation must be greater than zero", "non-positive dilation is not supported",
             "pad should be at most half of effective kernel size", "negative padding is not supported"),
         new RuleInfo(Rule.NonPositiveChannels, "CONV002", "Trying to create tensor with negative dimension",
-            "Trying to create tensor with negative dimension", @"select\(\): index 0 out of range"),
+            "Trying to create tensor with negative dimension", @"select\(\): index 0 out of range", "from is out of bounds for float",
+            "running_mean should contain"),
         new RuleInfo(Rule.NonPositiveGroups, "CONV002", "Attempted to divide by zero.",
             "Attempted to divide by zero", "Trying to create tensor with negative dimension"),
         new RuleInfo(Rule.NegativePadding, "CONV002", "negative padding is not supported",
@@ -106,7 +110,14 @@ public sealed class RuleInfo
         new RuleInfo(Rule.RankMismatch, "CONV006", "Expected 3D (unbatched) or 4D (batched) input",
             @"Expected \dD \(unbatched\) or \dD \(batched\) input", @"\dD or \dD \(batch mode\) tensor",
             "scale_factor shape must match input shape", "It is expected output_size equals to", @"Expected \d to \d dimensions",
-            @"Expected \dD or \dD tensor", @"Only 3D, 4D and 5D input Tensors supported", "Dimension out of range"),
+            @"Expected \dD or \dD tensor", @"Only 3D, 4D and 5D input Tensors supported", "Dimension out of range",
+            @"expected \dD (or \dD )?input, but got \dD input", "Invalid 'dim' argument"),
+        new RuleInfo(Rule.InvalidFlattenDims, "CONV002", "flatten() has invalid args: start_dim cannot come after end_dim",
+            "start_dim cannot come after end_dim"),
+        new RuleInfo(Rule.InvalidUnflattenArguments, "CONV002", "Invalid 'dim' argument",
+            "Invalid 'dim' argument", "unflatten got an unexpected error", "can only specify one unknown dimension"),
+        new RuleInfo(Rule.UnflattenSizeMismatch, "CONV004", "unflatten: Provided sizes don't multiply up to the size of dim",
+            "don't multiply up to the size of dim"),
     };
 }
 

@@ -52,6 +52,47 @@ public static class ShapeAlgebra
                 }
 
                 break;
+            case LayerKind.Linear:
+                Positive(found, g, null, g.InChannels, Rule.NonPositiveChannels, "in_features");
+                if (g.OutChannels is long outFeatures && outFeatures < 1)
+                {
+                    found.Add(new Violation(Rule.NonPositiveChannels, "out_features", null,
+                        $"Trying to create tensor with negative dimension: out_features of Linear is {N(outFeatures)}, but must be at least 1"
+                        + (outFeatures == 0 ? " (with 0 libtorch returns an empty tensor)" : string.Empty),
+                        MayReturnEmpty: outFeatures == 0));
+                }
+
+                break;
+            case LayerKind.BatchNorm:
+                Positive(found, g, null, g.InChannels, Rule.NonPositiveChannels, "num_features");
+                break;
+            case LayerKind.Flatten:
+                if (g.StartDim is long start && g.EndDim is long end && (start < 0) == (end < 0) && start > end)
+                {
+                    found.Add(new Violation(Rule.InvalidFlattenDims, "start_dim", null,
+                        $"flatten() has invalid args: start_dim cannot come after end_dim, but start_dim {N(start)} > end_dim {N(end)}"));
+                }
+
+                break;
+            case LayerKind.Unflatten:
+                if (g.StartDim is long unflattenDim && unflattenDim < 0)
+                {
+                    // Measured: TorchSharp 0.107's Unflatten rejects negative dims, which PyTorch accepts.
+                    found.Add(new Violation(Rule.InvalidUnflattenArguments, "dim", null,
+                        $"Invalid 'dim' argument: {N(unflattenDim)}. TorchSharp 0.107's Unflatten accepts only dims counted from the front (0 and up)"));
+                }
+
+                if (g.OutputSize.IsPresent)
+                {
+                    var unknowns = Enumerable.Range(0, g.OutputSize.Count).Count(i => g.OutputSize[i] == -1);
+                    if (unknowns > 1 || Enumerable.Range(0, g.OutputSize.Count).Any(i => g.OutputSize[i] is long v && v < -1))
+                    {
+                        found.Add(new Violation(Rule.InvalidUnflattenArguments, "unflattened_size", null,
+                            $"unflatten: unflattened_size {g.OutputSize} may hold sizes ≥ 0 and at most one −1 (libtorch: can only specify one unknown dimension)"));
+                    }
+                }
+
+                break;
             case LayerKind.AdaptiveMaxPool when rank == 3:
                 found.Add(new Violation(Rule.BrokenInTorchSharp, null, null,
                     "TorchSharp 0.107's AdaptiveMaxPool3d.forward always fails with 'Object reference not set to an instance of an object.' (it calls adaptive_max_pool1d); use AdaptiveAvgPool3d, or MaxPool3d with a computed kernel"));
@@ -96,6 +137,22 @@ public static class ShapeAlgebra
         // Collect every rule the call breaks before the shapes are computed: TorchSharp checks some in C#
         // (rank, channels, the output_size range) and libtorch the rest, so either may be what users see first.
         var found = Validate(g, semantics).Where(v => requestedOutputSize is null || v.Rule is not (Rule.OutputPaddingNotSmaller or Rule.NegativeOutputPadding)).ToList();
+        if (g.Kind.IsFeatureLayer())
+        {
+            if (found.Count > 0)
+            {
+                // libtorch checks that the dims exist before it compares them.
+                if (g.Kind is LayerKind.Flatten or LayerKind.Unflatten && FeatureLayer(g, input).Violations.FirstOrDefault(v => v.Rule == Rule.RankMismatch) is Violation range)
+                {
+                    found.Add(range);
+                }
+
+                return LayerOutcome.Fail(found);
+            }
+
+            return input.Dims.Any(d => d < 1) ? LayerOutcome.Unknown : FeatureLayer(g, input);
+        }
+
         var rank = g.SpatialRank;
         if (input.Dims.Any(d => d < 1) || rank == 0 || (requestedOutputSize is not null && requestedOutputSize.Count != rank && requestedOutputSize.Count != input.Rank))
         {
@@ -203,6 +260,129 @@ public static class ShapeAlgebra
         // libtorch raises "Output size is too small" for a ConvTranspose only on some code paths and returns an
         // empty tensor on others (measured); either way it is a bug, so the prediction is the violation.
         return found.Count > 0 ? new SpatialOutcome(null, found, texts) : new SpatialOutcome(sizes, found, texts);
+    }
+
+    /// <summary>BatchNorm, Linear, Flatten and Unflatten: layers that change features or rank rather than spatial sizes.</summary>
+    private static LayerOutcome FeatureLayer(LayerGeometry g, TensorShape input)
+    {
+        var dims = input.Dims.ToArray();
+        switch (g.Kind)
+        {
+            case LayerKind.Linear:
+                if (g.InChannels is not long inFeatures || g.OutChannels is not long outFeatures || dims.Length == 0)
+                {
+                    return LayerOutcome.Unknown;
+                }
+
+                if (dims[dims.Length - 1] != inFeatures)
+                {
+                    return LayerOutcome.Fail(new Violation(Rule.ChannelMismatch, "in_features", null,
+                        $"mat1 and mat2 shapes cannot be multiplied: Linear({N(inFeatures)}, {N(outFeatures)}) expects {N(inFeatures)} features in the last dimension, but the input {Shape(dims)} has {N(dims[dims.Length - 1])}"));
+                }
+
+                dims[dims.Length - 1] = outFeatures;
+                return new LayerOutcome(new TensorShape(dims), new Violation[0], new[] { $"[…, {N(inFeatures)}] → […, {N(outFeatures)}]" });
+            case LayerKind.BatchNorm:
+                var expected = g.SpatialRank == 1 ? "2D or 3D" : $"{g.SpatialRank + 2}D";
+                if (g.SpatialRank == 1 ? dims.Length is not (2 or 3) : dims.Length != g.SpatialRank + 2)
+                {
+                    return LayerOutcome.Fail(new Violation(Rule.RankMismatch, null, null,
+                        $"{g.TorchName} expected {expected} input, but got {dims.Length}D input {Shape(dims)}"));
+                }
+
+                if (g.InChannels is long features && dims[1] != features)
+                {
+                    return LayerOutcome.Fail(new Violation(Rule.ChannelMismatch, "num_features", null,
+                        $"running_mean should contain {N(dims[1])} elements not {N(features)}: {g.TorchName}({N(features)}) receives {N(dims[1])} channels (input {Shape(dims)})"));
+                }
+
+                return g.InChannels is null ? LayerOutcome.Unknown : new LayerOutcome(input, new Violation[0], new[] { "shape unchanged" });
+            case LayerKind.Flatten:
+                return Flatten(g, dims);
+            default:
+                return Unflatten(g, dims);
+        }
+    }
+
+    private static LayerOutcome Flatten(LayerGeometry g, long[] dims)
+    {
+        if (g.StartDim is not long startDim || g.EndDim is not long endDim)
+        {
+            return LayerOutcome.Unknown;
+        }
+
+        var rank = System.Math.Max(dims.Length, 1);
+        var start = startDim < 0 ? startDim + rank : startDim;
+        var end = endDim < 0 ? endDim + rank : endDim;
+        if (start < 0 || start >= rank || end < 0 || end >= rank)
+        {
+            return LayerOutcome.Fail(new Violation(Rule.RankMismatch, startDim < 0 || startDim >= rank ? "start_dim" : "end_dim", null,
+                $"Dimension out of range (expected to be in range of [{N(-rank)}, {N(rank - 1)}]): Flatten({N(startDim)}, {N(endDim)}) on a {dims.Length}D input {Shape(dims)}"));
+        }
+
+        if (start > end)
+        {
+            return LayerOutcome.Fail(new Violation(Rule.InvalidFlattenDims, "start_dim", null,
+                $"flatten() has invalid args: start_dim cannot come after end_dim: Flatten({N(startDim)}, {N(endDim)}) on a {dims.Length}D input is dims {start}..{end}"));
+        }
+
+        if (dims.Length == 0)
+        {
+            return new LayerOutcome(new TensorShape(1L), new Violation[0], new[] { "a scalar flattens to [1]" });
+        }
+
+        long? product = 1;
+        for (var i = start; i <= end; i++)
+        {
+            product = CheckedMath.Mul(product, dims[i]);
+        }
+
+        if (product is not long flat)
+        {
+            return LayerOutcome.Fail(new Violation(Rule.ArithmeticOverflow, null, null, "the flattened size overflows a 64-bit integer"));
+        }
+
+        var result = dims.Take((int)start).Append(flat).Concat(dims.Skip((int)end + 1)).ToArray();
+        var text = $"{Shape(dims)} → {Shape(result)}: " + string.Join("·", dims.Skip((int)start).Take((int)(end - start + 1)).Select(N)) + $" = {N(flat)}";
+        return new LayerOutcome(new TensorShape(result), new Violation[0], new[] { text });
+    }
+
+    private static LayerOutcome Unflatten(LayerGeometry g, long[] dims)
+    {
+        if (g.StartDim is not long dimArgument || g.OutputSize.KnownValues is not { } sizes || dims.Length == 0)
+        {
+            return LayerOutcome.Unknown;
+        }
+
+        var dim = dimArgument;
+        if (dim < 0 || dim >= dims.Length)
+        {
+            return LayerOutcome.Fail(new Violation(Rule.RankMismatch, "dim", null,
+                $"Invalid 'dim' argument: {N(dimArgument)}: Unflatten dim must be in 0..{N(dims.Length - 1)} for the {dims.Length}D input {Shape(dims)}"));
+        }
+
+        long? known = 1;
+        foreach (var size in sizes.Where(s => s != -1))
+        {
+            known = CheckedMath.Mul(known, size);
+        }
+
+        var resolved = sizes.ToArray();
+        var unknown = System.Array.IndexOf(resolved, -1L);
+        var fits = known is long k && (unknown < 0 ? k == dims[dim] : k > 0 && dims[dim] % k == 0);
+        if (!fits)
+        {
+            return LayerOutcome.Fail(new Violation(Rule.UnflattenSizeMismatch, "unflattened_size", null,
+                $"unflatten: Provided sizes {ArithmeticText.Tuple(sizes)} don't multiply up to the size of dim {N(dim)} ({N(dims[dim])}) in the input {Shape(dims)}"));
+        }
+
+        if (unknown >= 0)
+        {
+            resolved[unknown] = dims[dim] / known!.Value;
+        }
+
+        var result = dims.Take((int)dim).Concat(resolved).Concat(dims.Skip((int)dim + 1)).ToArray();
+        return new LayerOutcome(new TensorShape(result), new Violation[0], new[] { $"{Shape(dims)} → {Shape(result)}" });
     }
 
     /// <summary>

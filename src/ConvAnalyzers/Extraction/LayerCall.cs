@@ -31,9 +31,19 @@ internal sealed class LayerCall
     /// <summary>True when output_padding was written per dimension (a tuple or array), so TorchSharp's collapse matters.</summary>
     public bool OutputPaddingIsTuple { get; }
 
+    /// <summary>PyTorch's parameter names (used in messages) where TorchSharp's differ.</summary>
+    private static readonly Dictionary<string, string> TorchSharpNames = new()
+    {
+        ["in_features"] = "inputSize",
+        ["out_features"] = "outputSize",
+    };
+
     /// <summary>The argument the code wrote for a parameter (null when it was defaulted).</summary>
-    public IArgumentOperation? ArgumentFor(string parameter) =>
-        _arguments.TryGetValue(parameter, out var argument) && !argument.IsImplicit ? argument : null;
+    public IArgumentOperation? ArgumentFor(string parameter)
+    {
+        var name = TorchSharpNames.TryGetValue(parameter, out var torchSharpName) ? torchSharpName : parameter;
+        return _arguments.TryGetValue(name, out var argument) && !argument.IsImplicit ? argument : null;
+    }
 
     /// <summary>Where to report something about <paramref name="parameter"/>: its argument, else the call.</summary>
     public Location LocationOf(string? parameter) =>
@@ -105,6 +115,24 @@ internal sealed class LayerCall
             case LayerKind.AdaptiveAvgPool:
             case LayerKind.AdaptiveMaxPool:
                 geometry = geometry with { OutputSize = PerDim(Value("output_size"), rank, null) };
+                break;
+            case LayerKind.BatchNorm:
+                geometry = geometry with { InChannels = Scalar(Value("num_features")) };
+                break;
+            case LayerKind.Linear:
+                // Linear(Parameter weight, Parameter bias) has no sizes: they stay unknown.
+                geometry = geometry with { InChannels = Scalar(Value("inputSize")), OutChannels = Scalar(Value("outputSize")) };
+                break;
+            case LayerKind.Flatten:
+                geometry = geometry with { StartDim = Scalar(Value("start_dim")), EndDim = Scalar(Value("end_dim")) };
+                break;
+            case LayerKind.Unflatten:
+                var unflattened = Value("unflattened_size");
+                geometry = geometry with
+                {
+                    StartDim = Scalar(Value("dim")),
+                    OutputSize = unflattened is { Kind: ConstKind.Sequence } ? new PerDim<long>(unflattened.Items.Select(Scalar).ToArray()) : default,
+                };
                 break;
             case LayerKind.Upsample:
                 var size = Value("size");

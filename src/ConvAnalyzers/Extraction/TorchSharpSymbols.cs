@@ -10,7 +10,7 @@ namespace ConvAnalyzers.Extraction;
 /// </summary>
 internal sealed class TorchSharpSymbols
 {
-    /// <summary>Every conv-family factory of <c>TorchSharp.torch.nn</c>: a new layer kind is a row here.</summary>
+    /// <summary>Every factory of <c>TorchSharp.torch.nn</c> whose shapes the arithmetic knows: a new layer kind is a row here.</summary>
     private static readonly Dictionary<string, (LayerKind Kind, int Rank)> Factories = new()
     {
         ["Conv1d"] = (LayerKind.Conv, 1),
@@ -35,6 +35,12 @@ internal sealed class TorchSharpSymbols
         ["MaxUnpool2d"] = (LayerKind.MaxUnpool, 2),
         ["MaxUnpool3d"] = (LayerKind.MaxUnpool, 3),
         ["Upsample"] = (LayerKind.Upsample, 0),
+        ["BatchNorm1d"] = (LayerKind.BatchNorm, 1),
+        ["BatchNorm2d"] = (LayerKind.BatchNorm, 2),
+        ["BatchNorm3d"] = (LayerKind.BatchNorm, 3),
+        ["Linear"] = (LayerKind.Linear, 0),
+        ["Flatten"] = (LayerKind.Flatten, 0),
+        ["Unflatten"] = (LayerKind.Unflatten, 0),
     };
 
     private TorchSharpSymbols(INamedTypeSymbol nn, INamedTypeSymbol? paddingModes, INamedTypeSymbol? padding)

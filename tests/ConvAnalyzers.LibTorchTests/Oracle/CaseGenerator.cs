@@ -87,13 +87,17 @@ public sealed class CaseGenerator
         var roll = _rng.NextDouble();
         return roll switch
         {
-            < 0.30 => Convolution(LayerKind.Conv),
-            < 0.60 => Convolution(LayerKind.ConvTranspose),
-            < 0.74 => Pool(LayerKind.MaxPool),
-            < 0.86 => Pool(LayerKind.AvgPool),
-            < 0.92 => Adaptive(),
-            < 0.95 => Unpool(),
-            _ => Upsample(),
+            < 0.27 => Convolution(LayerKind.Conv),
+            < 0.54 => Convolution(LayerKind.ConvTranspose),
+            < 0.66 => Pool(LayerKind.MaxPool),
+            < 0.76 => Pool(LayerKind.AvgPool),
+            < 0.81 => Adaptive(),
+            < 0.83 => Unpool(),
+            < 0.87 => Upsample(),
+            < 0.90 => BatchNorm(),
+            < 0.94 => Linear(),
+            < 0.97 => Flatten(),
+            _ => Unflatten(),
         };
     }
 
@@ -365,6 +369,61 @@ public sealed class CaseGenerator
             ? new TensorShape(new long[] { (long)_rng.Next(1, 3) }.Concat(spatial).ToArray())
             : new TensorShape(new long[] { _rng.Next(1, 3), _rng.Next(1, 3) }.Concat(spatial).ToArray());
         return new OracleCase(geometry, ArgumentForm.Array, input, false, null, target);
+    }
+
+    private OracleCase BatchNorm()
+    {
+        var rank = _rng.Next(1, 4);
+        var features = (long)_rng.Next(1, 5);
+        var fault = _rng.NextDouble() < 0.4 ? _rng.Next(3) : -1;
+        var channels = features;
+        if (fault == 0) { features = -_rng.Next(0, 2); }
+        if (fault == 1) { channels += _rng.Next(1, 3); }
+        var spatial = Sizes(rank).Select(s => Math.Min(s, 6)).ToArray();
+        var dims = new List<long> { _rng.Next(2, 4), channels };
+        if (rank > 1 || _rng.Next(2) == 0) { dims.AddRange(spatial); }
+        if (fault == 2) { if (_rng.Next(2) == 0) { dims.Add(2); } else { dims.RemoveAt(dims.Count - 1); } }
+        return new OracleCase(LayerGeometry.BatchNorm(rank, features), ArgumentForm.Scalar, new TensorShape(dims.ToArray()), false, null, null);
+    }
+
+    private OracleCase Linear()
+    {
+        var inFeatures = (long)_rng.Next(1, 7);
+        var outFeatures = (long)_rng.Next(1, 7);
+        var fault = _rng.NextDouble() < 0.4 ? _rng.Next(3) : -1;
+        var last = inFeatures;
+        if (fault == 0) { inFeatures = -_rng.Next(0, 2); last = 2; }
+        if (fault == 1) { last += _rng.Next(1, 3); }
+        if (fault == 2) { outFeatures = -_rng.Next(0, 2); }
+        var dims = Enumerable.Range(0, _rng.Next(0, 3)).Select(_ => (long)_rng.Next(1, 4)).Append(last).ToArray();
+        return new OracleCase(LayerGeometry.Linear(inFeatures, outFeatures), ArgumentForm.Scalar, new TensorShape(dims), false, null, null);
+    }
+
+    private OracleCase Flatten()
+    {
+        var dims = Enumerable.Range(0, _rng.Next(1, 5)).Select(_ => (long)_rng.Next(1, 5)).ToArray();
+        var geometry = LayerGeometry.Flatten(_rng.Next(-4, 4), _rng.Next(-4, 4));
+        return new OracleCase(geometry, ArgumentForm.Scalar, new TensorShape(dims), false, null, null);
+    }
+
+    private OracleCase Unflatten()
+    {
+        var dims = Enumerable.Range(0, _rng.Next(1, 4)).Select(_ => (long)_rng.Next(1, 5) * _rng.Next(1, 4)).ToArray();
+        // TorchSharp 0.107 rejects negative dims: most cases use valid ones so that the sizes get checked.
+        var dim = _rng.NextDouble() < 0.8 ? _rng.Next(0, dims.Length) : _rng.Next(-dims.Length - 1, dims.Length + 1);
+        var target = dims[((dim % dims.Length) + dims.Length) % dims.Length];
+        var first = Enumerable.Range(1, (int)target).Where(d => target % d == 0).ToArray();
+        var a = first[_rng.Next(first.Length)];
+        var sizes = new List<long> { a, target / a };
+        switch (_rng.Next(6))
+        {
+            case 0: sizes[_rng.Next(2)] = -1; break;
+            case 1: sizes[0] += 1; break;
+            case 2: sizes = new List<long> { -1, -1 }; break;
+            case 3: sizes[1] = -1; sizes[0] = target + 1; break;
+        }
+
+        return new OracleCase(LayerGeometry.Unflatten(dim, sizes.ToArray()), ArgumentForm.Array, new TensorShape(dims), false, null, null);
     }
 
     private TensorShape Input(int rank, long channels, long[] spatial, bool wrongRank)

@@ -20,6 +20,15 @@ public static class TorchLayerFactory
             LayerKind.AvgPool => AvgPool(g, c.Form, c.StrideOmitted),
             LayerKind.AdaptiveAvgPool or LayerKind.AdaptiveMaxPool => Adaptive(g, c.Form),
             LayerKind.MaxUnpool => Unpool(g, c.Form),
+            LayerKind.BatchNorm => (g.SpatialRank switch
+            {
+                1 => (nn.Module<Tensor, Tensor>)nn.BatchNorm1d(g.InChannels!.Value),
+                2 => nn.BatchNorm2d(g.InChannels!.Value),
+                _ => nn.BatchNorm3d(g.InChannels!.Value),
+            }).call,
+            LayerKind.Linear => nn.Linear(g.InChannels!.Value, g.OutChannels!.Value).call,
+            LayerKind.Flatten => nn.Flatten(g.StartDim!.Value, g.EndDim!.Value).call,
+            LayerKind.Unflatten => nn.Unflatten(g.StartDim!.Value, g.OutputSize.KnownValues!).call,
             _ => Upsample(g),
         };
     }

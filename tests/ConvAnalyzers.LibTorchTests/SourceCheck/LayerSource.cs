@@ -96,6 +96,16 @@ public static class LayerSource
                 list.Add(("stride", Dims(g.Stride)));
                 list.Add(("padding", Dims(g.Padding)));
                 break;
+            case LayerKind.BatchNorm:
+                return [Constant(g.InChannels!.Value, rng, preamble, fields, "Features")];
+            case LayerKind.Linear:
+                return named
+                    ? [$"inputSize: {Constant(g.InChannels!.Value, rng, preamble, fields, "InFeatures")}", $"outputSize: {Number(g.OutChannels!.Value)}"]
+                    : [Constant(g.InChannels!.Value, rng, preamble, fields, "InFeatures"), Number(g.OutChannels!.Value)];
+            case LayerKind.Flatten:
+                return named ? [$"start_dim: {Number(g.StartDim!.Value)}", $"end_dim: {Number(g.EndDim!.Value)}"] : [Number(g.StartDim!.Value), Number(g.EndDim!.Value)];
+            case LayerKind.Unflatten:
+                return [Number(g.StartDim!.Value), Write(g.OutputSize.KnownValues!, ArgumentForm.Array)];
             default:
                 return g.OutputSize.IsPresent
                     ? ["size: " + Write(g.OutputSize.KnownValues!, ArgumentForm.Array)]

@@ -84,6 +84,17 @@ public sealed class LayerAnalyzerTests
         Verify("var a = {|CONV002:nn.AdaptiveMaxPool3d(new long[] { 2, 2, 2 })|};");
 
     [Fact]
+    public Task Feature_layers_with_impossible_arguments_are_CONV002() =>
+        Verify("""
+            var a = nn.Linear({|CONV002:0|}, 10);
+            var b = nn.BatchNorm2d({|CONV002:-1|});
+            var c = nn.Flatten({|CONV002:3|}, 1);
+            var d = nn.Unflatten({|CONV002:-1|}, new long[] { 4, 4 });
+            var e = nn.Unflatten(1, {|CONV002:new long[] { -1, -1 }|});
+            var ok = nn.Sequential(nn.Flatten(), nn.Linear(64, 10), nn.Unflatten(1, new long[] { 2, 5 }), nn.BatchNorm1d(2));
+            """);
+
+    [Fact]
     public Task Using_static_and_fully_qualified_forms_bind_by_symbol() =>
         VerifyCS.VerifyAnalyzerAsync("""
             using static TorchSharp.torch.nn;

@@ -201,6 +201,35 @@ public sealed class ShapeAlgebraTests
     }
 
     [Fact]
+    public void Rule_table_is_indexed_by_rule()
+    {
+        foreach (var rule in Enum.GetValues<Rule>())
+        {
+            Assert.Equal(rule, RuleInfo.Of(rule).Rule);
+            Assert.Matches("^CONV0(0[1-9]|10)$", RuleInfo.Of(rule).DiagnosticId);
+        }
+    }
+
+    [Fact]
+    public void Flatten_then_Linear_checks_features_as_the_product_of_the_flattened_dims()
+    {
+        var flat = ShapeAlgebra.Forward(LayerGeometry.Flatten(), new TensorShape(64, 32, 7, 7));
+        Assert.Equal(new long[] { 64, 1568 }, flat.Output!.Dims.ToArray());
+        Assert.Contains("32·7·7 = 1568", flat.Arithmetic[0]);
+
+        var mismatch = Assert.Single(ShapeAlgebra.Forward(LayerGeometry.Linear(1600, 10), flat.Output).Violations);
+        Assert.Equal("CONV004", mismatch.DiagnosticId);
+        Assert.Contains("mat1 and mat2 shapes cannot be multiplied", mismatch.Message);
+    }
+
+    [Fact]
+    public void Unflatten_infers_one_unknown_size()
+    {
+        var outcome = ShapeAlgebra.Forward(LayerGeometry.Unflatten(1, [32, -1, 7]), new TensorShape(2, 1568));
+        Assert.Equal(new long[] { 2, 32, 7, 7 }, outcome.Output!.Dims.ToArray());
+    }
+
+    [Fact]
     public void Unknown_values_give_no_guess()
     {
         var layer = LayerGeometry.ConvTranspose(2, 1, 1, [3, 3], stride: [2, 2]) with { Padding = new PerDim<long>(1, null) };
