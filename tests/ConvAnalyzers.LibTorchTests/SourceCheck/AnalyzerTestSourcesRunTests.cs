@@ -1,0 +1,228 @@
+using System.Reflection;
+using System.Text.RegularExpressions;
+using ConvAnalyzers.Analyzers;
+using ConvAnalyzers.Arithmetic;
+using ConvAnalyzers.Extraction;
+using ConvAnalyzers.Model;
+using ConvAnalyzers.TestSources;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+using TorchSharp;
+using Xunit;
+
+namespace ConvAnalyzers.LibTorchTests.SourceCheck;
+
+/// <summary>
+/// The layer analyzer's own test sources (tests/Shared), compiled and executed: every layer factory call in them
+/// is wrapped in a probe that builds it and runs it on a fitting tensor in TorchSharp. A call the analyzer marks
+/// with CONV001/CONV002 must fail in TorchSharp (or be wrong as written), and a call it leaves silent must run
+/// and give the shape the arithmetic predicts.
+/// </summary>
+public sealed class AnalyzerTestSourcesRunTests
+{
+    private const string ProbeSource = """
+        using System;
+        using System.Collections.Generic;
+        using static TorchSharp.torch;
+
+        public static class ConvProbe
+        {
+            public static Dictionary<int, long[]> Inputs = new();
+            public static Dictionary<int, string> Results = new();
+
+            public static T Run<T>(Func<T> build, int id)
+            {
+                try
+                {
+                    var layer = build();
+                    if (Inputs.TryGetValue(id, out var shape) && layer is nn.Module<Tensor, Tensor> module)
+                    {
+                        using var x = zeros(shape);
+                        using var y = module.call(x);
+                        Results[id] = "shape " + string.Join(",", y.shape);
+                    }
+                    else
+                    {
+                        Results[id] = "built";
+                    }
+
+                    return layer;
+                }
+                catch (Exception e)
+                {
+                    Results[id] = "error " + e.Message.Split('\n')[0];
+                    return default!;
+                }
+            }
+        }
+        """;
+
+    public static TheoryData<string> Cases() => new(LayerAnalyzerSources.All.Keys.Except(LayerAnalyzerSources.Incomplete));
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task Layers_run_as_the_analyzer_says(string name)
+    {
+        LibTorch.EnsureLoaded();
+        var source = Regex.Replace(LayerAnalyzerSources.All[name], @"\{\|[A-Z]+[0-9]+:|\|\}", string.Empty);
+        var compilation = InMemoryCompiler.Compile(name, [("Case.cs", source)]);
+        var diagnostics = (await InMemoryCompiler.AnalyzeAsync(compilation, new LayerAnalyzer()))
+            .Where(d => d.Id is "CONV001" or "CONV002").ToList();
+
+        var tree = compilation.SyntaxTrees.Single();
+        var model = compilation.GetSemanticModel(tree);
+        var symbols = TorchSharpSymbols.Create(compilation)!;
+        var calls = new Dictionary<InvocationExpressionSyntax, (int Id, LayerCall Call)>();
+        foreach (var invocation in tree.GetRoot().DescendantNodes().OfType<InvocationExpressionSyntax>())
+        {
+            if (model.GetOperation(invocation) is IInvocationOperation operation && LayerCall.TryCreate(operation, symbols, default) is { } call)
+            {
+                calls[invocation] = (calls.Count, call);
+            }
+        }
+
+        Assert.NotEmpty(calls);
+        var rewritten = new ProbeRewriter(calls).Visit(tree.GetRoot());
+        var runnable = InMemoryCompiler.Compile(name + "Run", [("Case.cs", rewritten.ToFullString()), ("Probe.cs", ProbeSource)]);
+        var assembly = InMemoryCompiler.Load(runnable);
+        var probe = assembly.GetType("ConvProbe")!;
+        var inputs = (Dictionary<int, long[]>)probe.GetField("Inputs")!.GetValue(null)!;
+        foreach (var (_, (id, call)) in calls)
+        {
+            if (FittingInput(call.Geometry) is { } input)
+            {
+                inputs[id] = input;
+            }
+        }
+
+        using (torch.NewDisposeScope())
+        {
+            Execute(assembly);
+        }
+
+        var results = (Dictionary<int, string>)probe.GetField("Results")!.GetValue(null)!;
+        var failures = new List<string>();
+        foreach (var (invocation, (id, call)) in calls)
+        {
+            var text = invocation.ToString();
+            var reported = diagnostics.Any(d => invocation.Span.Contains(d.Location.SourceSpan));
+            if (!results.TryGetValue(id, out var result))
+            {
+                failures.Add($"{text}: never executed");
+                continue;
+            }
+
+            if (!inputs.TryGetValue(id, out var shape))
+            {
+                continue;
+            }
+
+            var predicted = ShapeAlgebra.Forward(call.Geometry, new TensorShape(shape));
+            var wrongAsWritten = ShapeAlgebra.Validate(call.Geometry, OutputPaddingSemantics.PerDimension).Count > 0;
+            if (!predicted.IsKnown)
+            {
+                if (reported)
+                {
+                    failures.Add($"{text}: reported although its geometry is not fully known");
+                }
+
+                continue;
+            }
+
+            if (predicted.IsValid)
+            {
+                var expected = "shape " + string.Join(",", predicted.Output!.Dims);
+                if (result != expected || (reported && !wrongAsWritten))
+                {
+                    failures.Add($"{text}: predicted {expected}, reported {reported}; TorchSharp {result}");
+                }
+            }
+            else
+            {
+                var matches = result.StartsWith("error ", StringComparison.Ordinal)
+                    && predicted.Violations.Any(v => RuleInfo.Of(v.Rule).MessageFamily.Any(p => Regex.IsMatch(result, p)));
+                var hyper = ShapeAlgebra.Validate(call.Geometry).Count > 0 || wrongAsWritten;
+                if (!matches || reported != hyper)
+                {
+                    failures.Add($"{text}: predicted {string.Join("; ", predicted.Violations.Select(v => v.Rule))}, reported {reported}; TorchSharp {result}");
+                }
+            }
+        }
+
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
+
+    /// <summary>A tensor the layer accepts when its arguments are right: batch 1 or 2, its channels, 16 per spatial dimension.</summary>
+    private static long[]? FittingInput(LayerGeometry g)
+    {
+        var spatial = Enumerable.Repeat(16L, Math.Max(g.SpatialRank, 0));
+        return g.Kind switch
+        {
+            LayerKind.Conv or LayerKind.ConvTranspose => g.InChannels is long c && c > 0 ? [1, c, .. spatial] : null,
+            LayerKind.MaxPool or LayerKind.AvgPool or LayerKind.AdaptiveAvgPool or LayerKind.AdaptiveMaxPool or LayerKind.Upsample
+                => g.SpatialRank > 0 ? [1, 2, .. spatial] : null,
+            LayerKind.BatchNorm => g.InChannels is long f && f > 0 ? [2, f, .. Enumerable.Repeat(4L, g.SpatialRank == 1 ? 0 : g.SpatialRank)] : null,
+            LayerKind.Linear => g.InChannels is long i && i > 0 ? [2, i] : null,
+            LayerKind.Flatten => [2, 3, 4, 5],
+            LayerKind.Unflatten => g.StartDim is long d && d is >= 0 and < 4 && g.OutputSize.KnownValues is { } sizes && sizes.All(s => s > 0)
+                ? [.. Enumerable.Repeat(2L, (int)d), sizes.Aggregate(1L, (a, b) => a * b), 3]
+                : null,
+            _ => null,
+        };
+    }
+
+    /// <summary>Creates every class with a parameterless constructor (field initializers run) and calls its methods.</summary>
+    private static void Execute(Assembly assembly)
+    {
+        foreach (var type in assembly.GetTypes().Where(t => t.IsClass && !t.IsAbstract && t.Name != "ConvProbe" && !t.IsNested))
+        {
+            object? instance = null;
+            try
+            {
+                instance = type.GetConstructor(Type.EmptyTypes) is { } ctor ? ctor.Invoke(null) : null;
+            }
+            catch (TargetInvocationException)
+            {
+                // A failed layer leaves a null behind (e.g. passed on to Sequential); the probe recorded the failure.
+            }
+
+            foreach (var method in type.GetMethods(BindingFlags.Instance | BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly))
+            {
+                if (method.IsSpecialName || method.ContainsGenericParameters || (!method.IsStatic && instance is null) || method.Name == "forward")
+                {
+                    continue;
+                }
+
+                var arguments = method.GetParameters().Select(p => p.ParameterType.IsValueType ? Activator.CreateInstance(p.ParameterType) : null).ToArray();
+                try
+                {
+                    method.Invoke(method.IsStatic ? null : instance, arguments);
+                }
+                catch (TargetInvocationException)
+                {
+                    // As above: the probe already recorded what the layer did.
+                }
+            }
+        }
+    }
+
+    private sealed class ProbeRewriter : CSharpSyntaxRewriter
+    {
+        private readonly Dictionary<InvocationExpressionSyntax, (int Id, LayerCall Call)> _calls;
+
+        public ProbeRewriter(Dictionary<InvocationExpressionSyntax, (int Id, LayerCall Call)> calls) => _calls = calls;
+
+        public override SyntaxNode? VisitInvocationExpression(InvocationExpressionSyntax node)
+        {
+            var visited = (ExpressionSyntax)base.VisitInvocationExpression(node)!;
+            if (!_calls.TryGetValue(node, out var entry))
+            {
+                return visited;
+            }
+
+            return SyntaxFactory.ParseExpression($"global::ConvProbe.Run(() => {visited.ToFullString().Trim()}, {entry.Id})").WithTriviaFrom(node);
+        }
+    }
+}
