@@ -60,12 +60,15 @@ public static class ArithmeticText
         return list.Count == 1 ? N(list[0]) : "(" + string.Join(", ", list.Select(N)) + ")";
     }
 
-    public static string Shape(IEnumerable<long> dims) => "[" + string.Join(",", dims.Select(N)) + "]";
+    /// <summary>A shape as <c>[2,256,24,32,24]</c>; −1 (any size, in [OutputShape]) stays −1.</summary>
+    public static string Shape(IEnumerable<long> dims) => "[" + string.Join(",", dims.Select(R)) + "]";
 
     public static string Sizes(IEnumerable<long> dims) => string.Join(",", dims.Select(N));
 
     /// <summary>A number, negatives in parentheses with a real minus sign so formulas stay readable.</summary>
     public static string N(long value) => value < 0 ? $"({Minus}{(value == long.MinValue ? "9223372036854775808" : (-value).ToString(CultureInfo.InvariantCulture))})" : value.ToString(CultureInfo.InvariantCulture);
+
+    private static string R(long result) => R((long?)result);
 
     private static string R(long? result) => result is long r
         ? (r < 0 ? Minus + (r == long.MinValue ? "9223372036854775808" : (-r).ToString(CultureInfo.InvariantCulture)) : r.ToString(CultureInfo.InvariantCulture))

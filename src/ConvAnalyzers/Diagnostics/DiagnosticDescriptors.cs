@@ -5,9 +5,17 @@ namespace ConvAnalyzers.Diagnostics;
 /// <summary>The diagnostic IDs: a contract users configure severities against.</summary>
 public static class RuleIdentifiers
 {
+    public const string ShapeTrace = "CONV000";
     public const string OutputPaddingNotSmaller = "CONV001";
     public const string InvalidHyperparameter = "CONV002";
+    public const string EmptyOutput = "CONV003";
+    public const string ChannelMismatch = "CONV004";
+    public const string DecoderMismatch = "CONV005";
+    public const string RankMismatch = "CONV006";
     public const string TupleOutputPaddingCollapses = "CONV007";
+    public const string EncoderDropsRows = "CONV008";
+    public const string OutputShapeMismatch = "CONV009";
+    public const string JoinMismatch = "CONV010";
 }
 
 /// <summary>Every diagnostic the package reports, in one place.</summary>
@@ -38,6 +46,62 @@ public static class DiagnosticDescriptors
         "{0}",
         DiagnosticSeverity.Warning,
         "TorchSharp 0.107's ConvTranspose forward(x) uses output_padding[0] for every spatial dimension, so a tuple with differing elements does not give the per-dimension sizes the code asks for. forward(x, output_size) is exact.");
+
+    public static readonly DiagnosticDescriptor ShapeTrace = Create(
+        RuleIdentifiers.ShapeTrace,
+        "Shape trace",
+        "{0}",
+        DiagnosticSeverity.Hidden,
+        "The output shape this layer gives for each known input of its network, with the arithmetic.");
+
+    public static readonly DiagnosticDescriptor EmptyOutput = Create(
+        RuleIdentifiers.EmptyOutput,
+        "Output size is too small",
+        "{0}",
+        DiagnosticSeverity.Error,
+        "For a known input, the layer's output size is below 1 in some dimension: libtorch raises 'Output size is too small' or 'Kernel size can't be greater than actual input size', returns an empty tensor, or (for some ConvTranspose layers) aborts the process.");
+
+    public static readonly DiagnosticDescriptor ChannelMismatch = Create(
+        RuleIdentifiers.ChannelMismatch,
+        "Channel or feature mismatch",
+        "{0}",
+        DiagnosticSeverity.Error,
+        "The layer receives a number of channels (or features) other than the one it was built for.");
+
+    public static readonly DiagnosticDescriptor DecoderMismatch = Create(
+        RuleIdentifiers.DecoderMismatch,
+        "Decoder layer does not reproduce its encoder's shape",
+        "{0}",
+        DiagnosticSeverity.Warning,
+        "A strided ConvTranspose pairs with the last unpaired downsampling layer before it and should return the spatial shape that layer received.");
+
+    public static readonly DiagnosticDescriptor RankMismatch = Create(
+        RuleIdentifiers.RankMismatch,
+        "Input rank does not fit the layer",
+        "{0}",
+        DiagnosticSeverity.Error,
+        "The layer receives a tensor whose number of dimensions it does not accept.");
+
+    public static readonly DiagnosticDescriptor EncoderDropsRows = Create(
+        RuleIdentifiers.EncoderDropsRows,
+        "Encoder layer drops trailing rows for this input",
+        "{0}",
+        DiagnosticSeverity.Info,
+        "A strided layer that has a decoder partner does not reach the last rows or planes of this input, so its mirror needs output_padding to give the input size back.");
+
+    public static readonly DiagnosticDescriptor OutputShapeMismatch = Create(
+        RuleIdentifiers.OutputShapeMismatch,
+        "forward does not return the declared output shape",
+        "{0}",
+        DiagnosticSeverity.Error,
+        "For a known input, the module's forward returns a shape other than its [OutputShape] (-1 matches any size).");
+
+    public static readonly DiagnosticDescriptor JoinMismatch = Create(
+        RuleIdentifiers.JoinMismatch,
+        "Joined tensors differ outside the joined dimension",
+        "{0}",
+        DiagnosticSeverity.Error,
+        "torch.cat needs every dimension but the joined one to agree; + needs shapes that broadcast.");
 
     private static DiagnosticDescriptor Create(string id, string title, string messageFormat, DiagnosticSeverity severity, string description) =>
         new(id, title, messageFormat, Category, severity, isEnabledByDefault: true, description: description, helpLinkUri: HelpLinkBase + id + ".md");

@@ -1,0 +1,199 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using ConvAnalyzers.Arithmetic;
+using ConvAnalyzers.Model;
+using Microsoft.CodeAnalysis;
+
+namespace ConvAnalyzers.Extraction;
+
+/// <summary>A downsampling layer's input, waiting for the transposed layer that must give it back.</summary>
+internal sealed record PushedShape(long[] Spatial, LayerCall Encoder);
+
+/// <summary>A tensor flowing through the network: its shape and the encoder shapes its decoder owes.</summary>
+internal sealed record TensorValue(TensorShape Shape, ImmutableStack<PushedShape> Pending)
+{
+    public static TensorValue Input(TensorShape shape) => new(shape, ImmutableStack<PushedShape>.Empty);
+}
+
+/// <summary>What propagation found, by source location, for every input: turned into diagnostics by the analyzer.</summary>
+internal sealed class PropagationReport
+{
+    public Dictionary<Location, List<(string Input, (TensorShape LayerInput, LayerOutcome Outcome) Result)>> Layers { get; } = new();
+
+    public Dictionary<Location, List<(string Input, string Message)>> Pairings { get; } = new();
+
+    public Dictionary<Location, List<(string Input, string Message)>> Drops { get; } = new();
+
+    public Dictionary<Location, List<(string Input, string Message)>> Joins { get; } = new();
+
+    public static void Add<T>(Dictionary<Location, List<(string, T)>> map, Location location, string input, T item)
+    {
+        if (!map.TryGetValue(location, out var list))
+        {
+            map[location] = list = new List<(string, T)>();
+        }
+
+        list.Add((input, item));
+    }
+}
+
+/// <summary>Runs flow steps on a known input with the arithmetic, applying the pairing rule; stops at the first failure.</summary>
+internal sealed class ShapePropagator
+{
+    private readonly PropagationReport _report;
+    private readonly string _input;
+
+    public ShapePropagator(PropagationReport report, string input)
+    {
+        _report = report;
+        _input = input;
+    }
+
+    /// <summary>Every layer the flow ran, with the shape it returned (for messages that walk the trace).</summary>
+    public List<(LayerCall Call, TensorShape Output)> Trace { get; } = new();
+
+    public TensorValue? Apply(FlowStep step, TensorValue? value, IReadOnlyList<long>? requestedOutputSize = null)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        switch (step)
+        {
+            case NeutralStep:
+                return value;
+            case SequenceStep sequence:
+                foreach (var inner in sequence.Steps)
+                {
+                    value = Apply(inner, value);
+                    if (value is null)
+                    {
+                        return null;
+                    }
+                }
+
+                return value;
+            case LayerStep layer:
+                return ApplyLayer(layer.Call, value, requestedOutputSize);
+            default:
+                return null;
+        }
+    }
+
+    private TensorValue? ApplyLayer(LayerCall call, TensorValue value, IReadOnlyList<long>? requestedOutputSize)
+    {
+        var g = call.Geometry;
+        var outcome = ShapeAlgebra.Forward(g, value.Shape, OutputPaddingSemantics.TorchSharpForward, requestedOutputSize);
+        var location = call.Invocation.Syntax.GetLocation();
+        if (!outcome.IsKnown)
+        {
+            return null;
+        }
+
+        PropagationReport.Add(_report.Layers, location, _input, (value.Shape, outcome));
+        if (!outcome.IsValid)
+        {
+            return null;
+        }
+
+        var output = outcome.Output!;
+        Trace.Add((call, output));
+        var pending = value.Pending;
+        if (g.Kind.IsFeatureLayer() && g.Kind != LayerKind.BatchNorm)
+        {
+            // Flatten, Linear and Unflatten leave the spatial world; a decoder after them starts a new stack.
+            pending = ImmutableStack<PushedShape>.Empty;
+        }
+        else if (MirrorPairing.Downsamples(g))
+        {
+            pending = pending.Push(new PushedShape(value.Shape.Spatial(g.SpatialRank), call));
+        }
+        else if (MirrorPairing.Upsamples(g) && !pending.IsEmpty)
+        {
+            pending = pending.Pop(out var encoder);
+            Pair(call, value.Shape.Spatial(g.SpatialRank), output.Spatial(g.SpatialRank), encoder);
+        }
+
+        return new TensorValue(output, pending);
+    }
+
+    private void Pair(LayerCall decoder, long[] decoderInput, long[] decoderOutput, PushedShape encoder)
+    {
+        var mismatch = MirrorPairing.Mismatch(decoder.Geometry, decoderInput, decoderOutput, encoder.Encoder.Geometry.TorchName, encoder.Spatial);
+        if (mismatch is not null)
+        {
+            PropagationReport.Add(_report.Pairings, decoder.Invocation.Syntax.GetLocation(), _input, mismatch);
+        }
+
+        var eg = encoder.Encoder.Geometry;
+        if (eg.Kind == LayerKind.Conv && OutputPaddingSolver.MirrorOutputPadding(eg, encoder.Spatial) is { } drops && drops.Any(r => r > 0))
+        {
+            var dims = Enumerable.Range(0, drops.Length).Where(d => drops[d] > 0)
+                .Select(d => $"{ArithmeticText.DimensionName(d, eg.SpatialRank)} {drops[d]}");
+            PropagationReport.Add(_report.Drops, encoder.Encoder.Invocation.Syntax.GetLocation(), _input,
+                $"{eg.TorchName} on {ArithmeticText.Sizes(encoder.Spatial)} leaves trailing rows/planes its stride never reaches ({string.Join(", ", dims)}): its mirror ConvTranspose needs output_padding {(drops.Distinct().Count() == 1 ? ArithmeticText.N(drops[0]) : ArithmeticText.Tuple(drops))} to give back {ArithmeticText.Sizes(encoder.Spatial)}");
+        }
+    }
+
+    /// <summary><c>torch.cat</c> along <paramref name="dimension"/>: every other dimension must agree.</summary>
+    public TensorValue? Concatenate(IReadOnlyList<TensorValue?> parts, long dimension, Location location)
+    {
+        if (parts.Count == 0 || parts.Any(p => p is null))
+        {
+            return null;
+        }
+
+        var shapes = parts.Select(p => p!.Shape).ToList();
+        var rank = shapes[0].Rank;
+        var dim = (int)(dimension < 0 ? dimension + rank : dimension);
+        if (shapes.Any(s => s.Rank != rank) || dimension < -rank || dimension >= rank)
+        {
+            PropagationReport.Add(_report.Joins, location, _input,
+                $"torch.cat joins tensors of shapes {string.Join(" and ", shapes.Select(s => ArithmeticText.Shape(s.Dims)))} along dim {dimension}: the ranks or the dim do not fit");
+            return null;
+        }
+
+        var differing = Enumerable.Range(0, rank).Where(d => d != dim && shapes.Select(s => s[d]).Distinct().Count() > 1).ToList();
+        if (differing.Count > 0)
+        {
+            PropagationReport.Add(_report.Joins, location, _input,
+                $"Sizes of tensors must match except in dimension {dim}: torch.cat joins {string.Join(" and ", shapes.Select(s => ArithmeticText.Shape(s.Dims)))}, which differ in dimension {string.Join(", ", differing)}");
+            return null;
+        }
+
+        var dims = shapes[0].Dims.ToArray();
+        dims[dim] = shapes.Sum(s => s[dim]);
+        return new TensorValue(new TensorShape(dims), parts[0]!.Pending);
+    }
+
+    /// <summary>Elementwise <c>a + b</c>: the shapes must broadcast (equal, or 1, from the right).</summary>
+    public TensorValue? Broadcast(TensorValue? left, TensorValue? right, Location location)
+    {
+        if (left is null || right is null)
+        {
+            return null;
+        }
+
+        var a = left.Shape.Dims.ToArray();
+        var b = right.Shape.Dims.ToArray();
+        var rank = System.Math.Max(a.Length, b.Length);
+        var result = new long[rank];
+        for (var i = 1; i <= rank; i++)
+        {
+            var x = i <= a.Length ? a[a.Length - i] : 1;
+            var y = i <= b.Length ? b[b.Length - i] : 1;
+            if (x != y && x != 1 && y != 1)
+            {
+                PropagationReport.Add(_report.Joins, location, _input,
+                    $"The size of tensor a ({x}) must match the size of tensor b ({y}) at non-singleton dimension {rank - i}: {ArithmeticText.Shape(a)} + {ArithmeticText.Shape(b)}");
+                return null;
+            }
+
+            result[rank - i] = System.Math.Max(x, y);
+        }
+
+        return new TensorValue(new TensorShape(result), left.Pending);
+    }
+}

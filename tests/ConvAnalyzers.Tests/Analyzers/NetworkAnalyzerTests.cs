@@ -1,0 +1,107 @@
+using ConvAnalyzers.Analyzers;
+using ConvAnalyzers.Generators;
+using ConvAnalyzers.TestSources;
+using ConvAnalyzers.Tests.Verifiers;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Xunit;
+using VerifyCS = ConvAnalyzers.Tests.Verifiers.CSharpAnalyzerVerifier<ConvAnalyzers.Analyzers.NetworkAnalyzer>;
+
+namespace ConvAnalyzers.Tests.Analyzers;
+
+public sealed class NetworkAnalyzerTests
+{
+    public static TheoryData<string> Cases() => new(NetworkAnalyzerSources.All.Keys);
+
+    private static VerifyCS.Test Test(string source, bool traces = false)
+    {
+        var test = new VerifyCS.Test { TestCode = source };
+        test.TestState.Sources.Add((AttributesGenerator.HintName, AttributesGenerator.Source));
+        if (!traces)
+        {
+            test.DisabledDiagnostics.Add("CONV000");
+            test.DisabledDiagnostics.Add("CONV008");
+        }
+
+        return test;
+    }
+
+    /// <summary>Every shared source (tests/Shared): the Warning/Error diagnostics are the markup in the source.</summary>
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public Task Reports_exactly_the_marked_diagnostics(string name) => Test(NetworkAnalyzerSources.All[name]).RunAsync();
+
+    private static async Task<IReadOnlyList<Diagnostic>> Diagnostics(string source)
+    {
+        // Collect instead of asserting the markup: these tests read the messages.
+        var compilation = await CompilationFor(source);
+        Assert.Empty(compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+        return await compilation.WithAnalyzers([new NetworkAnalyzer()]).GetAnalyzerDiagnosticsAsync();
+    }
+
+    private static Task<Compilation> CompilationFor(string source) => TestCompilation.CreateAsync(
+        TestMarkup.Strip(source), (AttributesGenerator.HintName, AttributesGenerator.Source));
+
+    [Fact]
+    public async Task Seed_decoder_message_shows_both_shapes_the_arithmetic_and_the_fix()
+    {
+        var diagnostics = await Diagnostics(NetworkAnalyzerSources.SeedAutoencoder("nn.ConvTranspose3d(128, 256, 3, stride: 2, padding: 1)"));
+        var conv005 = Assert.Single(diagnostics, d => d.Id == "CONV005");
+        var message = conv005.GetMessage();
+        Assert.Contains("for input [2,256,24,32,24]", message);
+        Assert.Contains("D 12 → (12−1)·2 − 2·1 + 1·(3−1) + 0 + 1 = 23, but its encoder layer Conv3d received 24", message);
+        Assert.Contains("H 16 → (16−1)·2 − 2·1 + 1·(3−1) + 0 + 1 = 31", message);
+        Assert.EndsWith("set output_padding: 1", message);
+    }
+
+    [Fact]
+    public async Task Seed_decoder_without_padding_is_fixed_by_padding_and_output_padding()
+    {
+        var diagnostics = await Diagnostics(NetworkAnalyzerSources.SeedAutoencoder("nn.ConvTranspose3d(128, 256, 3, 2)"));
+        var message = Assert.Single(diagnostics, d => d.Id == "CONV005").GetMessage();
+        Assert.Contains("= 25, but its encoder layer Conv3d received 24", message);
+        Assert.EndsWith("set padding: 1, output_padding: 1", message);
+    }
+
+    [Fact]
+    public async Task Shape_trace_and_encoder_drop_for_the_working_seed()
+    {
+        var diagnostics = await Diagnostics(NetworkAnalyzerSources.SeedAutoencoder("nn.ConvTranspose3d(128, 256, 3, stride: 2, padding: 1, output_padding: 1)"));
+        Assert.DoesNotContain(diagnostics, d => d.Severity >= DiagnosticSeverity.Warning);
+        var traces = diagnostics.Where(d => d.Id == "CONV000").Select(d => d.GetMessage()).ToList();
+        Assert.True(traces.Count == 2, string.Join("\n", diagnostics.Select(d => d.Id + ": " + d.GetMessage())));
+        Assert.Contains(traces, m => m.StartsWith("[2,256,24,32,24] → [2,128,12,16,12]", StringComparison.Ordinal));
+        Assert.Contains(traces, m => m.StartsWith("[2,128,12,16,12] → [2,256,24,32,24]", StringComparison.Ordinal));
+        var drop = Assert.Single(diagnostics, d => d.Id == "CONV008");
+        Assert.Contains("needs output_padding 1", drop.GetMessage());
+    }
+
+    [Fact]
+    public async Task Stalled_generator_names_the_stage_that_stops_growing()
+    {
+        var diagnostics = await Diagnostics(NetworkAnalyzerSources.Generator(2, 2));
+        var message = Assert.Single(diagnostics, d => d.Id == "CONV009").GetMessage();
+        Assert.Contains("forward returns [16,1,2,2], but [OutputShape] declares [−1,1,32,32]", message);
+        Assert.Contains("the spatial size stops growing at ConvTranspose2d on line", message);
+        Assert.Contains("[16,128,2,2] → [16,64,2,2]", message);
+    }
+
+    [Fact]
+    public async Task Several_inputs_are_named_in_one_diagnostic()
+    {
+        var diagnostics = await Diagnostics(NetworkAnalyzerSources.All["Several_inputs_one_diagnostic_naming_the_failing_ones"]);
+        var message = Assert.Single(diagnostics, d => d.Id == "CONV003").GetMessage();
+        Assert.Contains("[1,1,4,4]", message);
+        Assert.Contains("[1,1,5,5]", message);
+        Assert.DoesNotContain("[1,1,32,32]", message);
+        Assert.Contains(diagnostics, d => d.Id == "CONV000" && d.GetMessage().StartsWith("[1,1,32,32] → [1,4,26,26] (⌊(32 + 2·0 − 1·(7−1) − 1) / 1⌋ + 1 = 26", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task UNet_on_odd_input_reports_where_30_meets_31()
+    {
+        var diagnostics = await Diagnostics(NetworkAnalyzerSources.UNet(250, broken: false));
+        Assert.Contains("= 30, but its encoder layer MaxPool2d received 31", Assert.Single(diagnostics, d => d.Id == "CONV005").GetMessage());
+        Assert.Contains("[1,64,30,30] and [1,64,31,31]", Assert.Single(diagnostics, d => d.Id == "CONV010").GetMessage());
+    }
+}
