@@ -26,12 +26,17 @@ public sealed class AnalyzerHygieneTests
         return await withAnalyzers.GetAnalyzerTelemetryInfoAsync(analyzer, CancellationToken.None);
     }
 
-    [Fact]
-    public async Task Without_TorchSharp_the_layer_analyzer_registers_no_action()
+    public static TheoryData<DiagnosticAnalyzer> Analyzers() => new(new LayerAnalyzer(), new NetworkAnalyzer());
+
+    [Theory]
+    [MemberData(nameof(Analyzers))]
+    public async Task Without_TorchSharp_no_analyzer_registers_an_action(DiagnosticAnalyzer analyzer)
     {
-        var info = await Telemetry(new LayerAnalyzer(), withTorchSharp: false);
+        var info = await Telemetry(analyzer, withTorchSharp: false);
         Assert.Equal(1, info.CompilationStartActionsCount);
         Assert.Equal(0, info.OperationActionsCount);
+        Assert.Equal(0, info.OperationBlockActionsCount);
+        Assert.Equal(0, info.SymbolStartActionsCount);
         Assert.Equal(0, info.SyntaxNodeActionsCount);
         Assert.Equal(0, info.CompilationEndActionsCount);
     }
@@ -48,7 +53,7 @@ public sealed class AnalyzerHygieneTests
     {
         var root = RepositoryRoot();
         var unshipped = File.ReadAllText(Path.Combine(root, "src/ConvAnalyzers/Diagnostics/AnalyzerReleases.Unshipped.md"));
-        foreach (var descriptor in new LayerAnalyzer().SupportedDiagnostics)
+        foreach (var descriptor in new DiagnosticAnalyzer[] { new LayerAnalyzer(), new NetworkAnalyzer() }.SelectMany(a => a.SupportedDiagnostics))
         {
             Assert.True(File.Exists(Path.Combine(root, "docs/rules", descriptor.Id + ".md")), descriptor.Id + " has no help page");
             Assert.Contains(descriptor.Id + " |", unshipped);
