@@ -1,0 +1,167 @@
+using System.Reflection;
+using System.Text.RegularExpressions;
+using ConvAnalyzers.Analyzers;
+using ConvAnalyzers.Extraction;
+using ConvAnalyzers.Generators;
+using ConvAnalyzers.TestSources;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+using TorchSharp;
+using Xunit;
+
+namespace ConvAnalyzers.LibTorchTests.SourceCheck;
+
+/// <summary>
+/// The network analyzer's test sources (tests/Shared) compiled and run in TorchSharp on their [InputShape]
+/// inputs, every layer wrapped in a recording module: the shapes TorchSharp produces at each layer are exactly
+/// the CONV000 traces, a network the analyzer calls clean runs and returns its [OutputShape], and a network with
+/// a reported error fails for the inputs it names.
+/// </summary>
+public sealed class NetworkSourcesRunTests
+{
+    private const string ProbeSource = """
+        using System;
+        using System.Collections.Generic;
+        using static TorchSharp.torch;
+
+        public sealed class ConvProbe : nn.Module<Tensor, Tensor>
+        {
+            public static List<(int Id, long[] Input, long[] Output)> Records = new();
+            private readonly nn.Module<Tensor, Tensor> _inner;
+            private readonly int _id;
+
+            private ConvProbe(nn.Module<Tensor, Tensor> inner, int id) : base("probe" + id)
+            {
+                _inner = inner;
+                _id = id;
+                register_module("inner", inner);
+            }
+
+            public static nn.Module<Tensor, Tensor> Wrap(nn.Module<Tensor, Tensor> inner, int id) => new ConvProbe(inner, id);
+
+            public override Tensor forward(Tensor x)
+            {
+                var y = _inner.call(x);
+                Records.Add((_id, x.shape, y.shape));
+                return y;
+            }
+        }
+        """;
+
+    public static TheoryData<string> Cases() => new(NetworkAnalyzerSources.All.Keys);
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task Network_runs_as_the_analyzer_says(string name)
+    {
+        LibTorch.EnsureLoaded();
+        var source = Regex.Replace(NetworkAnalyzerSources.All[name], @"\{\|[A-Z]+[0-9]+:|\|\}", string.Empty);
+        var compilation = InMemoryCompiler.Compile(name, [("Case.cs", source), (AttributesGenerator.HintName, AttributesGenerator.Source)]);
+        var diagnostics = await InMemoryCompiler.AnalyzeAsync(compilation, new NetworkAnalyzer());
+
+        var tree = compilation.SyntaxTrees.First();
+        var model = compilation.GetSemanticModel(tree);
+        var symbols = TorchSharpSymbols.Create(compilation)!;
+        var ids = new Dictionary<InvocationExpressionSyntax, int>();
+        foreach (var invocation in tree.GetRoot().DescendantNodes().OfType<InvocationExpressionSyntax>())
+        {
+            if (model.GetOperation(invocation) is IInvocationOperation operation && LayerCall.TryCreate(operation, symbols, default) is not null)
+            {
+                ids[invocation] = ids.Count;
+            }
+        }
+
+        var rewritten = new WrapRewriter(ids).Visit(tree.GetRoot());
+        var runnable = InMemoryCompiler.Compile(name + "Run", [("Case.cs", rewritten.ToFullString()), (AttributesGenerator.HintName, AttributesGenerator.Source), ("Probe.cs", ProbeSource)]);
+        var assembly = InMemoryCompiler.Load(runnable);
+        var records = (List<(int Id, long[] Input, long[] Output)>)assembly.GetType("ConvProbe")!.GetField("Records")!.GetValue(null)!;
+        var moduleType = assembly.GetTypes().Single(t => t.Name != "ConvProbe" && typeof(torch.nn.Module<torch.Tensor, torch.Tensor>).IsAssignableFrom(t));
+        var inputs = Attribute(moduleType, "InputShapeAttribute").ToList();
+        var declaredOutput = Attribute(moduleType, "OutputShapeAttribute").SingleOrDefault();
+
+        // What TorchSharp does, per input.
+        var outcomes = new Dictionary<string, (string? Error, long[]? Output)>();
+        using (var module = (torch.nn.Module<torch.Tensor, torch.Tensor>)Activator.CreateInstance(moduleType)!)
+        {
+            foreach (var input in inputs)
+            {
+                using var scope = torch.NewDisposeScope();
+                try
+                {
+                    outcomes[Label(input)] = (null, module.call(torch.zeros(input)).shape);
+                }
+                catch (Exception e) when (e is System.Runtime.InteropServices.ExternalException or ArgumentException or InvalidOperationException)
+                {
+                    outcomes[Label(input)] = (e.Message.Split('\n')[0], null);
+                }
+            }
+        }
+
+        var failures = new List<string>();
+        var traced = 0;
+
+        // Every layer: the shapes it saw in TorchSharp are exactly its CONV000 trace.
+        foreach (var (invocation, id) in ids)
+        {
+            var predicted = diagnostics.Where(d => d.Id == "CONV000" && d.Location.SourceSpan == invocation.Span)
+                .SelectMany(d => Regex.Matches(d.GetMessage(), @"\[([0-9,]+)\] → \[([0-9,]+)\]").Select(m => m.Groups[1].Value + "→" + m.Groups[2].Value))
+                .ToHashSet();
+            var actual = records.Where(r => r.Id == id).Select(r => string.Join(",", r.Input) + "→" + string.Join(",", r.Output)).ToHashSet();
+            // No trace means the analyzer did not know the shape there (and claimed nothing).
+            traced += predicted.Count > 0 ? 1 : 0;
+            if (predicted.Count > 0 && !predicted.SetEquals(actual))
+            {
+                failures.Add($"{invocation}: CONV000 says {string.Join(" ", predicted)}, TorchSharp ran {string.Join(" ", actual)}");
+            }
+        }
+
+        // Errors: the named inputs fail in TorchSharp; clean inputs run and match [OutputShape].
+        var errors = diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+        foreach (var (label, (error, output)) in outcomes)
+        {
+            var named = errors.Where(d => d.GetMessage().Contains("for input " + label, StringComparison.Ordinal) || d.GetMessage().Contains(" and " + label, StringComparison.Ordinal)).ToList();
+            var outputMismatch = named.Any(d => d.Id == "CONV009");
+            var runFails = named.Any(d => d.Id != "CONV009");
+            if (runFails != (error is not null))
+            {
+                failures.Add($"input {label}: analyzer {(runFails ? "reports " + string.Join(",", named.Select(d => d.Id)) : "is silent")}, TorchSharp {(error ?? "runs")}");
+            }
+
+            if (output is not null && declaredOutput is not null)
+            {
+                var matches = output.Length == declaredOutput.Length && output.Zip(declaredOutput).All(p => p.Second == -1 || p.First == p.Second);
+                if (matches == outputMismatch)
+                {
+                    failures.Add($"input {label}: TorchSharp returns [{string.Join(",", output)}], [OutputShape] [{string.Join(",", declaredOutput)}], CONV009 {(outputMismatch ? "reported" : "not reported")}");
+                }
+            }
+        }
+
+        Assert.True(inputs.Count > 0);
+        Assert.True(traced > 0 || name.StartsWith("Unknown_", StringComparison.Ordinal), "no layer was traced");
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
+
+    private static string Label(long[] shape) => "[" + string.Join(",", shape) + "]";
+
+    private static IEnumerable<long[]> Attribute(Type type, string name) =>
+        type.GetCustomAttributesData().Where(a => a.AttributeType.Name == name)
+            .Select(a => ((IEnumerable<CustomAttributeTypedArgument>)a.ConstructorArguments[0].Value!).Select(v => (long)v.Value!).ToArray());
+
+    private sealed class WrapRewriter : CSharpSyntaxRewriter
+    {
+        private readonly Dictionary<InvocationExpressionSyntax, int> _ids;
+
+        public WrapRewriter(Dictionary<InvocationExpressionSyntax, int> ids) => _ids = ids;
+
+        public override SyntaxNode? VisitInvocationExpression(InvocationExpressionSyntax node)
+        {
+            var visited = (ExpressionSyntax)base.VisitInvocationExpression(node)!;
+            return _ids.TryGetValue(node, out var id)
+                ? SyntaxFactory.ParseExpression($"global::ConvProbe.Wrap({visited.ToFullString().Trim()}, {id})").WithTriviaFrom(node)
+                : visited;
+        }
+    }
+}
