@@ -140,7 +140,7 @@ public sealed class NetworkSourcesRunTests
         }
 
         Assert.True(inputs.Count > 0);
-        Assert.True(traced > 0 || name.StartsWith("Unknown_", StringComparison.Ordinal), "no layer was traced");
+        Assert.True(traced > 0 || errors.Count > 0 || name.StartsWith("Unknown_", StringComparison.Ordinal), "no layer was traced");
         Assert.True(failures.Count == 0, string.Join("\n", failures));
     }
 
