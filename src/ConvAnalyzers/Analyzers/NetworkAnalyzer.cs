@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
@@ -21,7 +22,7 @@ namespace ConvAnalyzers.Analyzers;
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class NetworkAnalyzer : DiagnosticAnalyzer
 {
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
+    private static readonly ImmutableArray<DiagnosticDescriptor> Reported = ImmutableArray.Create(
         DiagnosticDescriptors.ShapeTrace,
         DiagnosticDescriptors.InvalidHyperparameter,
         DiagnosticDescriptors.EmptyOutput,
@@ -31,6 +32,9 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.EncoderDropsRows,
         DiagnosticDescriptors.OutputShapeMismatch,
         DiagnosticDescriptors.JoinMismatch);
+
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+        Reported.AddRange(Reported.Select(DiagnosticDescriptors.AtCompilationEnd));
 
     public override void Initialize(AnalysisContext context)
     {
@@ -48,21 +52,122 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
             var attributes = new ShapeAttributes(
                 start.Compilation.GetTypeByMetadataName("ConvAnalyzers.InputShapeAttribute"),
                 start.Compilation.GetTypeByMetadataName("ConvAnalyzers.OutputShapeAttribute"));
+            var states = new ConcurrentDictionary<INamedTypeSymbol, ModuleState>(SymbolEqualityComparer.Default);
+            var tensorInputs = new ConcurrentDictionary<(INamedTypeSymbol Type, TensorShape Shape), byte>();
             start.RegisterSymbolStartAction(
                 symbolStart =>
                 {
                     var type = (INamedTypeSymbol)symbolStart.Symbol;
-                    if (type.TypeKind != TypeKind.Class || !DerivesFrom(type, module) || !attributes.HasInputs(type))
+                    if (type.TypeKind != TypeKind.Class || !DerivesFrom(type, module))
                     {
                         return;
                     }
 
-                    var state = new ModuleState(type);
+                    var state = states.GetOrAdd(type, t => new ModuleState(t));
                     symbolStart.RegisterOperationBlockAction(block => state.Collect(block));
-                    symbolStart.RegisterSymbolEndAction(end => Analyze(end, state, symbols, attributes));
+                    if (attributes.HasInputs(type))
+                    {
+                        symbolStart.RegisterSymbolEndAction(end =>
+                            AnalyzeModule(new Sink(end.ReportDiagnostic, atCompilationEnd: false), state, attributes.Inputs(type), symbols, attributes, end.CancellationToken));
+                    }
                 },
                 SymbolKind.NamedType);
+
+            // Inputs from constant-shape tensors passed to forward/call anywhere (DESIGN.md §3).
+            start.RegisterOperationAction(
+                operation => CollectTensorInput(operation, symbols, module, tensorInputs),
+                OperationKind.Invocation);
+            start.RegisterCompilationEndAction(end =>
+            {
+                foreach (var group in tensorInputs.Keys.GroupBy(k => k.Type, SymbolEqualityComparer.Default))
+                {
+                    var type = (INamedTypeSymbol)group.Key!;
+                    var declared = attributes.Inputs(type).ToList();
+                    var inputs = group.Select(g => g.Shape).Where(s => !declared.Contains(s)).Distinct().ToList();
+                    if (inputs.Count > 0 && states.TryGetValue(type, out var state))
+                    {
+                        AnalyzeModule(new Sink(end.ReportDiagnostic, atCompilationEnd: true), state, inputs, symbols, attributes, end.CancellationToken);
+                    }
+                }
+            });
         });
+    }
+
+    /// <summary>
+    /// <c>model.forward(torch.randn(new long[] { ... }))</c>: for a module class, the shape becomes one of its inputs
+    /// (analyzed at compilation end); for a Sequential or layer held in a local, the flow is followed right here.
+    /// </summary>
+    private static void CollectTensorInput(OperationAnalysisContext context, TorchSharpSymbols symbols, INamedTypeSymbol module, ConcurrentDictionary<(INamedTypeSymbol, TensorShape), byte> inputs)
+    {
+        var invocation = (IInvocationOperation)context.Operation;
+        if (invocation.TargetMethod.Name is not ("forward" or "call") || invocation.Instance is not { } receiver || invocation.Arguments.Length != 1
+            || ConstantTensorShape(invocation.Arguments[0].Value, context.CancellationToken) is not { } shape)
+        {
+            return;
+        }
+
+        var receiverType = receiver.Type as INamedTypeSymbol;
+        if (receiverType is not null && receiverType.Locations.Any(l => l.IsInSource) && DerivesFrom(receiverType, module))
+        {
+            inputs.TryAdd((receiverType, shape), 0);
+            return;
+        }
+
+        var step = new FlowBuilder(symbols, new Dictionary<ISymbol, IOperation>(SymbolEqualityComparer.Default), context.CancellationToken).Build(receiver);
+        if (step is UnknownStep)
+        {
+            return;
+        }
+
+        var report = new PropagationReport();
+        new ShapePropagator(report, ArithmeticText.Shape(shape.Dims)).Apply(step, TensorValue.Input(shape));
+        ReportAll(new Sink(context.ReportDiagnostic, atCompilationEnd: false), report);
+    }
+
+    /// <summary>The shape of <c>torch.randn/rand/zeros/ones/empty(new long[] { ... })</c> (or with the sizes as arguments).</summary>
+    private static TensorShape? ConstantTensorShape(IOperation argument, CancellationToken cancellationToken)
+    {
+        while (argument is IConversionOperation conversion)
+        {
+            argument = conversion.Operand;
+        }
+
+        if (argument is not IInvocationOperation { Instance: null } factory || factory.TargetMethod.Name is not ("randn" or "rand" or "zeros" or "ones" or "empty")
+            || factory.TargetMethod.ContainingType is not { Name: "torch", ContainingNamespace.Name: "TorchSharp" })
+        {
+            return null;
+        }
+
+        var sizes = new List<long>();
+        foreach (var sizeArgument in factory.Arguments.Where(a => a.ArgumentKind != ArgumentKind.DefaultValue))
+        {
+            var value = ConstantEvaluator.Evaluate(sizeArgument.Value, cancellationToken);
+            if (sizeArgument.Parameter?.Type is IArrayTypeSymbol { ElementType.SpecialType: SpecialType.System_Int64 } && value is { Kind: ConstKind.Sequence })
+            {
+                if (value.Items.Any(i => i is not { Kind: ConstKind.Integer }))
+                {
+                    return null;
+                }
+
+                sizes.AddRange(value.Items.Select(i => i!.Integer));
+            }
+            else if (sizeArgument.Parameter?.Type.SpecialType == SpecialType.System_Int64)
+            {
+                // randn(2, 3, 32, 32): every given long is a size (the other parameters are dtype, device, ...).
+                if (value is not { Kind: ConstKind.Integer })
+                {
+                    return null;
+                }
+
+                sizes.Add(value.Integer);
+            }
+            else if (sizeArgument.Parameter?.Type is IArrayTypeSymbol)
+            {
+                return null;
+            }
+        }
+
+        return sizes.Count > 0 && sizes.All(s => s > 0) ? new TensorShape(sizes.ToArray()) : null;
     }
 
     private static bool DerivesFrom(INamedTypeSymbol type, INamedTypeSymbol module)
@@ -78,7 +183,7 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
         return false;
     }
 
-    private static void Analyze(SymbolAnalysisContext context, ModuleState state, TorchSharpSymbols symbols, ShapeAttributes attributes)
+    private static void AnalyzeModule(Sink sink, ModuleState state, IEnumerable<TensorShape> inputs, TorchSharpSymbols symbols, ShapeAttributes attributes, CancellationToken cancellationToken)
     {
         var (members, forward, body) = state.Snapshot();
         if (forward is null || body is null)
@@ -86,26 +191,47 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        var builder = new FlowBuilder(symbols, members, context.CancellationToken);
+        var builder = new FlowBuilder(symbols, members, cancellationToken);
         var report = new PropagationReport();
         var outputs = new List<(TensorShape Input, TensorShape? Output, List<(LayerCall Call, TensorShape Output)> Trace)>();
-        foreach (var input in attributes.Inputs(state.Type))
+        foreach (var input in inputs)
         {
             var label = ArithmeticText.Shape(input.Dims);
             var propagator = new ShapePropagator(report, label);
-            var interpreter = new ForwardInterpreter(builder, propagator, symbols, context.CancellationToken);
+            var interpreter = new ForwardInterpreter(builder, propagator, symbols, cancellationToken);
             interpreter.Run(forward, body, TensorValue.Input(input));
             outputs.Add((input, interpreter.Output?.Shape, propagator.Trace));
         }
 
-        ReportLayers(context, report);
-        Report(context, report.Pairings, DiagnosticDescriptors.DecoderMismatch);
-        Report(context, report.Drops, DiagnosticDescriptors.EncoderDropsRows);
-        Report(context, report.Joins, DiagnosticDescriptors.JoinMismatch);
-        ReportOutputShape(context, state.Type, attributes, outputs);
+        ReportAll(sink, report);
+        ReportOutputShape(sink, state.Type, attributes, outputs);
     }
 
-    private static void ReportLayers(SymbolAnalysisContext context, PropagationReport report)
+    private static void ReportAll(Sink sink, PropagationReport report)
+    {
+        ReportLayers(sink, report);
+        Report(sink, report.Pairings, DiagnosticDescriptors.DecoderMismatch);
+        Report(sink, report.Drops, DiagnosticDescriptors.EncoderDropsRows);
+        Report(sink, report.Joins, DiagnosticDescriptors.JoinMismatch);
+    }
+
+    /// <summary>Where diagnostics go: a context's report action, with compilation-end descriptors when reported at the end.</summary>
+    private sealed class Sink
+    {
+        private readonly System.Action<Diagnostic> _report;
+        private readonly bool _atCompilationEnd;
+
+        public Sink(System.Action<Diagnostic> report, bool atCompilationEnd)
+        {
+            _report = report;
+            _atCompilationEnd = atCompilationEnd;
+        }
+
+        public void Report(DiagnosticDescriptor descriptor, Location location, string message) =>
+            _report(Diagnostic.Create(_atCompilationEnd ? DiagnosticDescriptors.AtCompilationEnd(descriptor) : descriptor, location, message));
+    }
+
+    private static void ReportLayers(Sink context, PropagationReport report)
     {
         foreach (var entry in report.Layers)
         {
@@ -116,7 +242,7 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
                 .Distinct().ToList();
             if (traces.Count > 0)
             {
-                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.ShapeTrace, location, string.Join(" | ", traces)));
+                context.Report(DiagnosticDescriptors.ShapeTrace, location, string.Join(" | ", traces));
             }
 
             // Input-independent failures are the layer analyzer's (CONV001/CONV002 on the arguments): not repeated here.
@@ -131,7 +257,7 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
                     RuleIdentifiers.RankMismatch => DiagnosticDescriptors.RankMismatch,
                     _ => DiagnosticDescriptors.InvalidHyperparameter,
                 };
-                context.ReportDiagnostic(Diagnostic.Create(descriptor, location, Join(group.Select(f => (f.Input, f.Violation.Message)))));
+                context.Report(descriptor, location, Join(group.Select(f => (f.Input, f.Violation.Message))));
             }
         }
     }
@@ -140,11 +266,11 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
         RuleInfo.Of(violation.Rule).DiagnosticId == RuleIdentifiers.InvalidHyperparameter
         && violation.Rule is not (Rule.PaddingModeExceedsInput or Rule.OutputSizeOutOfRange or Rule.ArithmeticOverflow);
 
-    private static void Report(SymbolAnalysisContext context, Dictionary<Location, List<(string Input, string Message)>> findings, DiagnosticDescriptor descriptor)
+    private static void Report(Sink context, Dictionary<Location, List<(string Input, string Message)>> findings, DiagnosticDescriptor descriptor)
     {
         foreach (var entry in findings)
         {
-            context.ReportDiagnostic(Diagnostic.Create(descriptor, entry.Key, Join(entry.Value)));
+            context.Report(descriptor, entry.Key, Join(entry.Value));
         }
     }
 
@@ -155,7 +281,7 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
         return string.Join("; ", groups.Select(g => $"for input {string.Join(" and ", g.Select(f => f.Input).Distinct())}: {g.Key}"));
     }
 
-    private static void ReportOutputShape(SymbolAnalysisContext context, INamedTypeSymbol type, ShapeAttributes attributes, List<(TensorShape Input, TensorShape? Output, List<(LayerCall Call, TensorShape Output)> Trace)> outputs)
+    private static void ReportOutputShape(Sink context, INamedTypeSymbol type, ShapeAttributes attributes, List<(TensorShape Input, TensorShape? Output, List<(LayerCall Call, TensorShape Output)> Trace)> outputs)
     {
         if (attributes.Output(type) is not { } declared)
         {
@@ -182,7 +308,7 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
 
         if (findings.Count > 0)
         {
-            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.OutputShapeMismatch, declared.Location, Join(findings)));
+            context.Report(DiagnosticDescriptors.OutputShapeMismatch, declared.Location, Join(findings));
         }
     }
 

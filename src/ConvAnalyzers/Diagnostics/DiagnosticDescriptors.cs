@@ -103,6 +103,15 @@ public static class DiagnosticDescriptors
         DiagnosticSeverity.Error,
         "torch.cat needs every dimension but the joined one to agree; + needs shapes that broadcast.");
 
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<DiagnosticDescriptor, DiagnosticDescriptor> CompilationEndDescriptors = new();
+
+    /// <summary>
+    /// The same diagnostic, tagged as reported at compilation end: inputs found in other files (a constant-shape
+    /// tensor passed to forward) are known only then, so these appear in builds and full-solution analysis.
+    /// </summary>
+    public static DiagnosticDescriptor AtCompilationEnd(DiagnosticDescriptor descriptor) => CompilationEndDescriptors.GetOrAdd(descriptor, static d =>
+        new DiagnosticDescriptor(d.Id, d.Title, d.MessageFormat, d.Category, d.DefaultSeverity, d.IsEnabledByDefault, d.Description, d.HelpLinkUri, WellKnownDiagnosticTags.CompilationEnd));
+
     private static DiagnosticDescriptor Create(string id, string title, string messageFormat, DiagnosticSeverity severity, string description) =>
         new(id, title, messageFormat, Category, severity, isEnabledByDefault: true, description: description, helpLinkUri: HelpLinkBase + id + ".md");
 }

@@ -98,6 +98,42 @@ public sealed class NetworkAnalyzerTests
     }
 
     [Fact]
+    public Task Constant_tensor_passed_to_forward_is_an_input_at_compilation_end() =>
+        Test(NetworkAnalyzerSources.Usings + """
+            public sealed class Decoder : nn.Module<Tensor, Tensor>
+            {
+                private readonly nn.Module<Tensor, Tensor> up = {|CONV004:nn.ConvTranspose2d(64, 32, 4, stride: 2, padding: 1)|};
+
+                public Decoder() : base(nameof(Decoder)) => RegisterComponents();
+
+                public override Tensor forward(Tensor x) => up.forward(x);
+            }
+
+            public static class Program
+            {
+                public static void Main()
+                {
+                    var model = new Decoder();
+                    var y = model.forward(torch.randn(new long[] { 8, 128, 16, 16 }));
+                    var z = model.call(torch.zeros(8, 64, 16, 16));
+                }
+            }
+            """).RunAsync();
+
+    [Fact]
+    public Task Sequential_held_in_a_local_is_followed_from_a_constant_tensor() =>
+        Test(NetworkAnalyzerSources.Usings + """
+            public static class Program
+            {
+                public static void Main()
+                {
+                    var seq = nn.Sequential(("conv", nn.Conv2d(3, 16, 5)), ("pool", nn.MaxPool2d(2)), ("flat", nn.Flatten()), ("fc", {|CONV004:nn.Linear(16 * 16 * 16, 10)|}));
+                    var logits = seq.forward(torch.randn(new long[] { 4, 3, 32, 32 }));
+                }
+            }
+            """).RunAsync();
+
+    [Fact]
     public async Task UNet_on_odd_input_reports_where_30_meets_31()
     {
         var diagnostics = await Diagnostics(NetworkAnalyzerSources.UNet(250, broken: false));

@@ -24,6 +24,9 @@ public static class CSharpAnalyzerVerifier<TAnalyzer>
         {
             ReferenceAssemblies = TestReferences.Net80;
             TestState.AdditionalReferences.Add(TestReferences.TorchSharp);
+
+            // The network analyzer also supports each ID tagged for compilation end (inputs found in other files).
+            MarkupOptions = MarkupOptions.UseFirstDescriptor;
         }
     }
 }
