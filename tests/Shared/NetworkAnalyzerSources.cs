@@ -189,6 +189,66 @@ public static class NetworkAnalyzerSources
                 public override Tensor forward(Tensor x) => {|CONV010:conv1.forward(x) + shortcut.forward(x)|};
             }
             """,
+        ["MirrorOf_decoder_pairs_with_its_encoder"] = Usings + """
+            [ConvAnalyzers.InputShape(2, 256, 24, 32, 24)]
+            public sealed class Encoder : nn.Module<Tensor, Tensor>
+            {
+                private readonly nn.Module<Tensor, Tensor> down = nn.Conv3d(256, 128, 3, stride: 2, padding: 1);
+
+                public Encoder() : base(nameof(Encoder)) => RegisterComponents();
+
+                public override Tensor forward(Tensor x) => down.forward(x);
+            }
+
+            [ConvAnalyzers.MirrorOf(typeof(Encoder))]
+            public sealed class Decoder : nn.Module<Tensor, Tensor>
+            {
+                private readonly nn.Module<Tensor, Tensor> up = {|CONV005:nn.ConvTranspose3d(128, 256, 3, stride: 2, padding: 1)|};
+
+                public Decoder() : base(nameof(Decoder)) => RegisterComponents();
+
+                public override Tensor forward(Tensor x) => up.forward(x);
+            }
+            """,
+        ["Layers_from_a_base_class"] = Usings + """
+            public abstract class Backbone : nn.Module<Tensor, Tensor>
+            {
+                protected readonly nn.Module<Tensor, Tensor> stem = nn.Conv2d(3, 8, 3, padding: 1);
+
+                protected Backbone(string name) : base(name) { }
+            }
+
+            [ConvAnalyzers.InputShape(1, 4, 16, 16)]
+            public sealed class Classifier : Backbone
+            {
+                private readonly nn.Module<Tensor, Tensor> head = nn.Conv2d(8, 2, 1);
+
+                public Classifier() : base(nameof(Classifier)) => RegisterComponents();
+
+                public override Tensor forward(Tensor x) => head.forward(stem.forward(x));
+            }
+            """.Replace("nn.Conv2d(3, 8, 3, padding: 1)", "{|CONV004:nn.Conv2d(3, 8, 3, padding: 1)|}"),
+        ["Nested_module_classes"] = Usings + """
+            public sealed class Block : nn.Module<Tensor, Tensor>
+            {
+                private readonly nn.Module<Tensor, Tensor> conv = {|CONV004:nn.Conv2d(16, 16, 3, padding: 1)|};
+
+                public Block() : base(nameof(Block)) => RegisterComponents();
+
+                public override Tensor forward(Tensor x) => conv.forward(x).relu();
+            }
+
+            [ConvAnalyzers.InputShape(1, 3, 32, 32)]
+            public sealed class Net : nn.Module<Tensor, Tensor>
+            {
+                private readonly nn.Module<Tensor, Tensor> stem = nn.Conv2d(3, 8, 3, padding: 1);
+                private readonly Block block = new Block();
+
+                public Net() : base(nameof(Net)) => RegisterComponents();
+
+                public override Tensor forward(Tensor x) => block.forward(stem.forward(x));
+            }
+            """,
         ["Unknown_forward_logic_is_silent"] = Usings + """
             [ConvAnalyzers.InputShape(1, 3, 8, 8)]
             public sealed class Branchy : nn.Module<Tensor, Tensor>

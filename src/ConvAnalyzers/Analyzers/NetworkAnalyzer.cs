@@ -51,53 +51,140 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
 
             var attributes = new ShapeAttributes(
                 start.Compilation.GetTypeByMetadataName("ConvAnalyzers.InputShapeAttribute"),
-                start.Compilation.GetTypeByMetadataName("ConvAnalyzers.OutputShapeAttribute"));
-            var states = new ConcurrentDictionary<INamedTypeSymbol, ModuleState>(SymbolEqualityComparer.Default);
-            var tensorInputs = new ConcurrentDictionary<(INamedTypeSymbol Type, TensorShape Shape), byte>();
+                start.Compilation.GetTypeByMetadataName("ConvAnalyzers.OutputShapeAttribute"),
+                start.Compilation.GetTypeByMetadataName("ConvAnalyzers.MirrorOfAttribute"));
+            var networks = new Networks(symbols, module, attributes);
             start.RegisterSymbolStartAction(
                 symbolStart =>
                 {
                     var type = (INamedTypeSymbol)symbolStart.Symbol;
-                    if (type.TypeKind != TypeKind.Class || !DerivesFrom(type, module))
+                    if (type.TypeKind != TypeKind.Class || !networks.IsModule(type))
                     {
                         return;
                     }
 
-                    var state = states.GetOrAdd(type, t => new ModuleState(t));
+                    var state = networks.States.GetOrAdd(type, t => new ModuleState(t));
                     symbolStart.RegisterOperationBlockAction(block => state.Collect(block));
-                    if (attributes.HasInputs(type))
+                    symbolStart.RegisterSymbolEndAction(end =>
                     {
-                        symbolStart.RegisterSymbolEndAction(end =>
-                            AnalyzeModule(new Sink(end.ReportDiagnostic, atCompilationEnd: false), state, attributes.Inputs(type), symbols, attributes, end.CancellationToken));
-                    }
+                        if (!networks.Inputs(type).Any())
+                        {
+                            return;
+                        }
+
+                        // A module that needs other classes (a base class, nested modules, [MirrorOf]) can only be
+                        // followed once every class has been read: at compilation end.
+                        if (networks.DependsOnOtherClasses(type))
+                        {
+                            networks.Deferred.TryAdd(type, 0);
+                            return;
+                        }
+
+                        networks.Analyze(new Sink(end.ReportDiagnostic, atCompilationEnd: false), type, networks.Inputs(type), end.CancellationToken);
+                    });
                 },
                 SymbolKind.NamedType);
 
             // Inputs from constant-shape tensors passed to forward/call anywhere (DESIGN.md §3).
-            start.RegisterOperationAction(
-                operation => CollectTensorInput(operation, symbols, module, tensorInputs),
-                OperationKind.Invocation);
+            start.RegisterOperationAction(operation => CollectTensorInput(operation, networks), OperationKind.Invocation);
             start.RegisterCompilationEndAction(end =>
             {
-                foreach (var group in tensorInputs.Keys.GroupBy(k => k.Type, SymbolEqualityComparer.Default))
+                var sink = new Sink(end.ReportDiagnostic, atCompilationEnd: true);
+                foreach (var type in networks.Deferred.Keys)
+                {
+                    networks.Analyze(sink, type, networks.Inputs(type), end.CancellationToken);
+                }
+
+                foreach (var group in networks.TensorInputs.Keys.GroupBy(k => k.Type, SymbolEqualityComparer.Default))
                 {
                     var type = (INamedTypeSymbol)group.Key!;
-                    var declared = attributes.Inputs(type).ToList();
+                    var declared = networks.Inputs(type).ToList();
                     var inputs = group.Select(g => g.Shape).Where(s => !declared.Contains(s)).Distinct().ToList();
-                    if (inputs.Count > 0 && states.TryGetValue(type, out var state))
+                    if (inputs.Count > 0)
                     {
-                        AnalyzeModule(new Sink(end.ReportDiagnostic, atCompilationEnd: true), state, inputs, symbols, attributes, end.CancellationToken);
+                        networks.Analyze(sink, type, inputs, end.CancellationToken);
                     }
                 }
             });
         });
     }
 
+    /// <summary>Everything the analyzer knows about the module classes of one compilation.</summary>
+    private sealed class Networks
+    {
+        private readonly INamedTypeSymbol _module;
+
+        public Networks(TorchSharpSymbols symbols, INamedTypeSymbol module, ShapeAttributes attributes)
+        {
+            Symbols = symbols;
+            _module = module;
+            Attributes = attributes;
+        }
+
+        public TorchSharpSymbols Symbols { get; }
+
+        public ShapeAttributes Attributes { get; }
+
+        public ConcurrentDictionary<INamedTypeSymbol, ModuleState> States { get; } = new(SymbolEqualityComparer.Default);
+
+        public ConcurrentDictionary<INamedTypeSymbol, byte> Deferred { get; } = new(SymbolEqualityComparer.Default);
+
+        public ConcurrentDictionary<(INamedTypeSymbol Type, TensorShape Shape), byte> TensorInputs { get; } = new();
+
+        public bool IsModule(INamedTypeSymbol type) => DerivesFrom(type, _module);
+
+        public bool IsSourceModule(INamedTypeSymbol type) => type.Locations.Any(l => l.IsInSource) && IsModule(type);
+
+        public ModuleModel? Resolve(INamedTypeSymbol type) =>
+            ModuleModel.Resolve(type, t => States.TryGetValue(t, out var state) ? state : null);
+
+        /// <summary>Its own [InputShape]s, or with [MirrorOf(typeof(E))] E's.</summary>
+        public IEnumerable<TensorShape> Inputs(INamedTypeSymbol type) =>
+            Attributes.MirrorOf(type) is { } encoder ? Attributes.Inputs(encoder) : Attributes.Inputs(type);
+
+        public bool DependsOnOtherClasses(INamedTypeSymbol type) =>
+            (type.BaseType is { } baseType && IsSourceModule(baseType))
+            || Attributes.MirrorOf(type) is not null
+            || (Resolve(type)?.BuildsModules(IsSourceModule) ?? false);
+
+        public void Analyze(Sink sink, INamedTypeSymbol type, IEnumerable<TensorShape> inputs, CancellationToken cancellationToken)
+        {
+            if (Resolve(type) is not { Forward: not null } model)
+            {
+                return;
+            }
+
+            var runner = new ModuleRunner(Symbols, Resolve, cancellationToken);
+            var encoder = Attributes.MirrorOf(type) is { } encoderType ? Resolve(encoderType) : null;
+            var report = new PropagationReport();
+            var outputs = new List<(TensorShape Input, TensorShape? Output, List<(LayerCall Call, TensorShape Output)> Trace)>();
+            foreach (var input in inputs)
+            {
+                var label = ArithmeticText.Shape(input.Dims);
+                var value = TensorValue.Input(input);
+                if (encoder is not null)
+                {
+                    // [MirrorOf]: the encoder's flow runs first (its own findings are its own), then the decoder's
+                    // continues with the encoder's output and its stack of shapes to give back.
+                    value = runner.Run(encoder, value, new ShapePropagator(new PropagationReport(), label, runner));
+                    label += $" through {encoder.Type.Name}";
+                }
+
+                var propagator = new ShapePropagator(report, label, runner);
+                var output = runner.Run(model, value, propagator);
+                outputs.Add((input, output?.Shape, propagator.Trace));
+            }
+
+            ReportAll(sink, report);
+            ReportOutputShape(sink, type, Attributes, outputs);
+        }
+    }
+
     /// <summary>
     /// <c>model.forward(torch.randn(new long[] { ... }))</c>: for a module class, the shape becomes one of its inputs
     /// (analyzed at compilation end); for a Sequential or layer held in a local, the flow is followed right here.
     /// </summary>
-    private static void CollectTensorInput(OperationAnalysisContext context, TorchSharpSymbols symbols, INamedTypeSymbol module, ConcurrentDictionary<(INamedTypeSymbol, TensorShape), byte> inputs)
+    private static void CollectTensorInput(OperationAnalysisContext context, Networks networks)
     {
         var invocation = (IInvocationOperation)context.Operation;
         if (invocation.TargetMethod.Name is not ("forward" or "call") || invocation.Instance is not { } receiver || invocation.Arguments.Length != 1
@@ -106,15 +193,14 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        var receiverType = receiver.Type as INamedTypeSymbol;
-        if (receiverType is not null && receiverType.Locations.Any(l => l.IsInSource) && DerivesFrom(receiverType, module))
+        if (receiver.Type is INamedTypeSymbol receiverType && networks.IsSourceModule(receiverType))
         {
-            inputs.TryAdd((receiverType, shape), 0);
+            networks.TensorInputs.TryAdd((receiverType, shape), 0);
             return;
         }
 
-        var step = new FlowBuilder(symbols, new Dictionary<ISymbol, IOperation>(SymbolEqualityComparer.Default), context.CancellationToken).Build(receiver);
-        if (step is UnknownStep)
+        var step = new FlowBuilder(networks.Symbols, new Dictionary<ISymbol, IOperation>(SymbolEqualityComparer.Default), null, context.CancellationToken).Build(receiver);
+        if (step is UnknownStep or ClassStep)
         {
             return;
         }
@@ -181,30 +267,6 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
         }
 
         return false;
-    }
-
-    private static void AnalyzeModule(Sink sink, ModuleState state, IEnumerable<TensorShape> inputs, TorchSharpSymbols symbols, ShapeAttributes attributes, CancellationToken cancellationToken)
-    {
-        var (members, forward, body) = state.Snapshot();
-        if (forward is null || body is null)
-        {
-            return;
-        }
-
-        var builder = new FlowBuilder(symbols, members, cancellationToken);
-        var report = new PropagationReport();
-        var outputs = new List<(TensorShape Input, TensorShape? Output, List<(LayerCall Call, TensorShape Output)> Trace)>();
-        foreach (var input in inputs)
-        {
-            var label = ArithmeticText.Shape(input.Dims);
-            var propagator = new ShapePropagator(report, label);
-            var interpreter = new ForwardInterpreter(builder, propagator, symbols, cancellationToken);
-            interpreter.Run(forward, body, TensorValue.Input(input));
-            outputs.Add((input, interpreter.Output?.Shape, propagator.Trace));
-        }
-
-        ReportAll(sink, report);
-        ReportOutputShape(sink, state.Type, attributes, outputs);
     }
 
     private static void ReportAll(Sink sink, PropagationReport report)
@@ -335,83 +397,24 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
         return null;
     }
 
-    /// <summary>The values assigned to a module class's fields and its forward method, gathered from its operation blocks.</summary>
-    private sealed class ModuleState
-    {
-        private readonly object _gate = new();
-        private readonly Dictionary<ISymbol, IOperation?> _members = new(SymbolEqualityComparer.Default);
-        private IMethodSymbol? _forward;
-        private IOperation? _body;
-
-        public ModuleState(INamedTypeSymbol type) => Type = type;
-
-        public INamedTypeSymbol Type { get; }
-
-        public void Collect(OperationBlockAnalysisContext context)
-        {
-            lock (_gate)
-            {
-                switch (context.OwningSymbol)
-                {
-                    case IFieldSymbol or IPropertySymbol:
-                        foreach (var block in context.OperationBlocks)
-                        {
-                            if (block is ISymbolInitializerOperation initializer)
-                            {
-                                Assign(context.OwningSymbol, initializer.Value);
-                            }
-                        }
-
-                        break;
-                    case IMethodSymbol { MethodKind: MethodKind.Constructor }:
-                        foreach (var assignment in context.OperationBlocks.SelectMany(b => b.DescendantsAndSelf()).OfType<ISimpleAssignmentOperation>())
-                        {
-                            var member = assignment.Target switch
-                            {
-                                IFieldReferenceOperation { Instance: IInstanceReferenceOperation or null } f => (ISymbol)f.Field,
-                                IPropertyReferenceOperation { Instance: IInstanceReferenceOperation or null } p => p.Property,
-                                _ => null,
-                            };
-                            if (member is not null && SymbolEqualityComparer.Default.Equals(member.ContainingType, Type))
-                            {
-                                Assign(member.OriginalDefinition, assignment.Value);
-                            }
-                        }
-
-                        break;
-                    case IMethodSymbol { Name: "forward", Parameters.Length: 1, IsOverride: true } forward when context.OperationBlocks.Length == 1:
-                        _forward = forward;
-                        _body = context.OperationBlocks[0];
-                        break;
-                }
-            }
-        }
-
-        /// <summary>A member assigned twice (an initializer and a constructor, or two constructors) is unknown.</summary>
-        private void Assign(ISymbol member, IOperation value) =>
-            _members[member] = _members.ContainsKey(member) ? null : value;
-
-        public (IReadOnlyDictionary<ISymbol, IOperation> Members, IMethodSymbol? Forward, IOperation? Body) Snapshot()
-        {
-            lock (_gate)
-            {
-                var members = _members.Where(m => m.Value is not null).ToDictionary(m => m.Key, m => m.Value!, SymbolEqualityComparer.Default);
-                return (members, _forward, _body);
-            }
-        }
-    }
-
     /// <summary>[InputShape] and [OutputShape] as the package's post-initialization output declares them.</summary>
     private sealed class ShapeAttributes
     {
         private readonly INamedTypeSymbol? _input;
         private readonly INamedTypeSymbol? _output;
+        private readonly INamedTypeSymbol? _mirrorOf;
 
-        public ShapeAttributes(INamedTypeSymbol? input, INamedTypeSymbol? output)
+        public ShapeAttributes(INamedTypeSymbol? input, INamedTypeSymbol? output, INamedTypeSymbol? mirrorOf)
         {
             _input = input;
             _output = output;
+            _mirrorOf = mirrorOf;
         }
+
+        public INamedTypeSymbol? MirrorOf(INamedTypeSymbol type) =>
+            type.GetAttributes().FirstOrDefault(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, _mirrorOf)) is { ConstructorArguments: [{ Value: INamedTypeSymbol encoder }] }
+                ? encoder
+                : null;
 
         public bool HasInputs(INamedTypeSymbol type) => Inputs(type).Any();
 

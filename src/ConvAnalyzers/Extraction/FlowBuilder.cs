@@ -22,13 +22,16 @@ internal sealed class FlowBuilder
 
     private readonly TorchSharpSymbols _symbols;
     private readonly IReadOnlyDictionary<ISymbol, IOperation> _members;
+    private readonly System.Func<INamedTypeSymbol, ModuleModel?>? _modules;
     private readonly CancellationToken _cancellationToken;
 
     /// <param name="members">The value assigned (once) to each field or property of the module class being read.</param>
-    public FlowBuilder(TorchSharpSymbols symbols, IReadOnlyDictionary<ISymbol, IOperation> members, CancellationToken cancellationToken)
+    /// <param name="modules">The module classes of this compilation, for <c>new Block(...)</c> members.</param>
+    public FlowBuilder(TorchSharpSymbols symbols, IReadOnlyDictionary<ISymbol, IOperation> members, System.Func<INamedTypeSymbol, ModuleModel?>? modules, CancellationToken cancellationToken)
     {
         _symbols = symbols;
         _members = members;
+        _modules = modules;
         _cancellationToken = cancellationToken;
     }
 
@@ -53,6 +56,9 @@ internal sealed class FlowBuilder
                 return _members.TryGetValue(property.Property.OriginalDefinition, out var propertyValue) ? Build(propertyValue, depth + 1) : UnknownStep.Instance;
             case ILocalReferenceOperation local:
                 return Build(AssignedOnce(local), depth + 1);
+            case IObjectCreationOperation { Type: INamedTypeSymbol type } when _modules?.Invoke(type) is { } model:
+                // Constructor arguments are not followed: the nested class's own members must be constants.
+                return model.Members.Count > 0 || model.Forward is not null ? new ClassStep(model) : UnknownStep.Instance;
             default:
                 return UnknownStep.Instance;
         }

@@ -23,6 +23,14 @@ internal sealed class SequenceStep : FlowStep
     public ImmutableArray<FlowStep> Steps { get; }
 }
 
+/// <summary>An instance of a module class of this compilation (<c>new Block(64)</c>): its forward runs in place.</summary>
+internal sealed class ClassStep : FlowStep
+{
+    public ClassStep(ModuleModel model) => Model = model;
+
+    public ModuleModel Model { get; }
+}
+
 /// <summary>Activations, dropout, normalizations that keep the shape.</summary>
 internal sealed class NeutralStep : FlowStep
 {

@@ -23,17 +23,15 @@ internal sealed class ForwardInterpreter
 
     private readonly FlowBuilder _builder;
     private readonly ShapePropagator _propagator;
-    private readonly TorchSharpSymbols _symbols;
     private readonly CancellationToken _cancellationToken;
     private readonly Dictionary<ISymbol, TensorValue?> _values = new(SymbolEqualityComparer.Default);
     private bool _returned;
     private bool _returnUnknown;
 
-    public ForwardInterpreter(FlowBuilder builder, ShapePropagator propagator, TorchSharpSymbols symbols, CancellationToken cancellationToken)
+    public ForwardInterpreter(FlowBuilder builder, ShapePropagator propagator, CancellationToken cancellationToken)
     {
         _builder = builder;
         _propagator = propagator;
-        _symbols = symbols;
         _cancellationToken = cancellationToken;
     }
 

@@ -43,11 +43,13 @@ internal sealed class ShapePropagator
 {
     private readonly PropagationReport _report;
     private readonly string _input;
+    private readonly ModuleRunner? _runner;
 
-    public ShapePropagator(PropagationReport report, string input)
+    public ShapePropagator(PropagationReport report, string input, ModuleRunner? runner = null)
     {
         _report = report;
         _input = input;
+        _runner = runner;
     }
 
     /// <summary>Every layer the flow ran, with the shape it returned (for messages that walk the trace).</summary>
@@ -77,6 +79,8 @@ internal sealed class ShapePropagator
                 return value;
             case LayerStep layer:
                 return ApplyLayer(layer.Call, value, requestedOutputSize);
+            case ClassStep nested when requestedOutputSize is null:
+                return _runner?.Run(nested.Model, value, this);
             default:
                 return null;
         }

@@ -77,26 +77,39 @@ public sealed class NetworkSourcesRunTests
         var runnable = InMemoryCompiler.Compile(name + "Run", [("Case.cs", rewritten.ToFullString()), (AttributesGenerator.HintName, AttributesGenerator.Source), ("Probe.cs", ProbeSource)]);
         var assembly = InMemoryCompiler.Load(runnable);
         var records = (List<(int Id, long[] Input, long[] Output)>)assembly.GetType("ConvProbe")!.GetField("Records")!.GetValue(null)!;
-        var moduleType = assembly.GetTypes().Single(t => t.Name != "ConvProbe" && typeof(torch.nn.Module<torch.Tensor, torch.Tensor>).IsAssignableFrom(t));
-        var inputs = Attribute(moduleType, "InputShapeAttribute").ToList();
-        var declaredOutput = Attribute(moduleType, "OutputShapeAttribute").SingleOrDefault();
+        var moduleBase = typeof(torch.nn.Module<torch.Tensor, torch.Tensor>);
+        var types = assembly.GetTypes().Where(t => t.Name != "ConvProbe" && !t.IsAbstract && moduleBase.IsAssignableFrom(t)).ToList();
 
-        // What TorchSharp does, per input.
-        var outcomes = new Dictionary<string, (string? Error, long[]? Output)>();
-        using (var module = (torch.nn.Module<torch.Tensor, torch.Tensor>)Activator.CreateInstance(moduleType)!)
+        // What TorchSharp does, per module with inputs and per input ([MirrorOf] decoders run on their encoder's output).
+        var outcomes = new List<(Type Module, string Label, string? Error, long[]? Output, long[]? Declared)>();
+        var instances = types.ToDictionary(t => t, t => (torch.nn.Module<torch.Tensor, torch.Tensor>)Activator.CreateInstance(t)!);
+        foreach (var type in types)
         {
-            foreach (var input in inputs)
+            var encoder = type.GetCustomAttributesData().Where(a => a.AttributeType.Name == "MirrorOfAttribute").Select(a => (Type)a.ConstructorArguments[0].Value!).SingleOrDefault();
+            var declaredOutput = Attribute(type, "OutputShapeAttribute").SingleOrDefault();
+            foreach (var input in Attribute(encoder ?? type, "InputShapeAttribute"))
             {
                 using var scope = torch.NewDisposeScope();
                 try
                 {
-                    outcomes[Label(input)] = (null, module.call(torch.zeros(input)).shape);
+                    var x = torch.zeros(input);
+                    if (encoder is not null)
+                    {
+                        x = instances[encoder].call(x);
+                    }
+
+                    outcomes.Add((type, Label(input), null, instances[type].call(x).shape, declaredOutput));
                 }
                 catch (Exception e) when (e is System.Runtime.InteropServices.ExternalException or ArgumentException or InvalidOperationException)
                 {
-                    outcomes[Label(input)] = (e.Message.Split('\n')[0], null);
+                    outcomes.Add((type, Label(input), e.Message.Split('\n')[0], null, declaredOutput));
                 }
             }
+        }
+
+        foreach (var instance in instances.Values)
+        {
+            instance.Dispose();
         }
 
         var failures = new List<string>();
@@ -117,16 +130,20 @@ public sealed class NetworkSourcesRunTests
             }
         }
 
-        // Errors: the named inputs fail in TorchSharp; clean inputs run and match [OutputShape].
-        var errors = diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
-        foreach (var (label, (error, output)) in outcomes)
+        // Errors: the inputs a module's diagnostics name fail in TorchSharp; clean ones run and match [OutputShape].
+        var classes = tree.GetRoot().DescendantNodes().OfType<ClassDeclarationSyntax>().ToDictionary(c => c.Identifier.ValueText, c => c.Span);
+        var roots = outcomes.Select(o => o.Module.Name).ToHashSet();
+        foreach (var (module, label, error, output, declaredOutput) in outcomes)
         {
+            // A module's findings sit in its class, or in the classes it uses (base classes, nested modules).
+            var errors = diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error
+                && classes.Any(c => c.Value.Contains(d.Location.SourceSpan) && (c.Key == module.Name || !roots.Contains(c.Key)))).ToList();
             var named = errors.Where(d => d.GetMessage().Contains("for input " + label, StringComparison.Ordinal) || d.GetMessage().Contains(" and " + label, StringComparison.Ordinal)).ToList();
             var outputMismatch = named.Any(d => d.Id == "CONV009");
             var runFails = named.Any(d => d.Id != "CONV009");
             if (runFails != (error is not null))
             {
-                failures.Add($"input {label}: analyzer {(runFails ? "reports " + string.Join(",", named.Select(d => d.Id)) : "is silent")}, TorchSharp {(error ?? "runs")}");
+                failures.Add($"{module.Name} on {label}: analyzer {(runFails ? "reports " + string.Join(",", named.Select(d => d.Id)) : "is silent")}, TorchSharp {(error ?? "runs")}");
             }
 
             if (output is not null && declaredOutput is not null)
@@ -134,13 +151,13 @@ public sealed class NetworkSourcesRunTests
                 var matches = output.Length == declaredOutput.Length && output.Zip(declaredOutput).All(p => p.Second == -1 || p.First == p.Second);
                 if (matches == outputMismatch)
                 {
-                    failures.Add($"input {label}: TorchSharp returns [{string.Join(",", output)}], [OutputShape] [{string.Join(",", declaredOutput)}], CONV009 {(outputMismatch ? "reported" : "not reported")}");
+                    failures.Add($"{module.Name} on {label}: TorchSharp returns [{string.Join(",", output)}], [OutputShape] [{string.Join(",", declaredOutput)}], CONV009 {(outputMismatch ? "reported" : "not reported")}");
                 }
             }
         }
 
-        Assert.True(inputs.Count > 0);
-        Assert.True(traced > 0 || errors.Count > 0 || name.StartsWith("Unknown_", StringComparison.Ordinal), "no layer was traced");
+        Assert.True(outcomes.Count > 0);
+        Assert.True(traced > 0 || diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error) || name.StartsWith("Unknown_", StringComparison.Ordinal), "no layer was traced");
         Assert.True(failures.Count == 0, string.Join("\n", failures));
     }
 

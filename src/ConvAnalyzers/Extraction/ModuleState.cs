@@ -1,0 +1,73 @@
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace ConvAnalyzers.Extraction;
+
+/// <summary>The values assigned to a module class's fields and its forward method, gathered from its operation blocks.</summary>
+internal sealed class ModuleState
+{
+    private readonly object _gate = new();
+    private readonly Dictionary<ISymbol, IOperation?> _members = new(SymbolEqualityComparer.Default);
+    private IMethodSymbol? _forward;
+    private IOperation? _body;
+
+    public ModuleState(INamedTypeSymbol type) => Type = type;
+
+    public INamedTypeSymbol Type { get; }
+
+    public void Collect(OperationBlockAnalysisContext context)
+    {
+        lock (_gate)
+        {
+            switch (context.OwningSymbol)
+            {
+                case IFieldSymbol or IPropertySymbol:
+                    foreach (var block in context.OperationBlocks)
+                    {
+                        if (block is ISymbolInitializerOperation initializer)
+                        {
+                            Assign(context.OwningSymbol, initializer.Value);
+                        }
+                    }
+
+                    break;
+                case IMethodSymbol { MethodKind: MethodKind.Constructor }:
+                    foreach (var assignment in context.OperationBlocks.SelectMany(b => b.DescendantsAndSelf()).OfType<ISimpleAssignmentOperation>())
+                    {
+                        var member = assignment.Target switch
+                        {
+                            IFieldReferenceOperation { Instance: IInstanceReferenceOperation or null } f => (ISymbol)f.Field,
+                            IPropertyReferenceOperation { Instance: IInstanceReferenceOperation or null } p => p.Property,
+                            _ => null,
+                        };
+                        if (member is not null && SymbolEqualityComparer.Default.Equals(member.ContainingType, Type))
+                        {
+                            Assign(member.OriginalDefinition, assignment.Value);
+                        }
+                    }
+
+                    break;
+                case IMethodSymbol { Name: "forward", Parameters.Length: 1, IsOverride: true } forward when context.OperationBlocks.Length == 1:
+                    _forward = forward;
+                    _body = context.OperationBlocks[0];
+                    break;
+            }
+        }
+    }
+
+    /// <summary>A member assigned twice (an initializer and a constructor, or two constructors) is unknown.</summary>
+    private void Assign(ISymbol member, IOperation value) =>
+        _members[member] = _members.ContainsKey(member) ? null : value;
+
+    public (IReadOnlyDictionary<ISymbol, IOperation> Members, IMethodSymbol? Forward, IOperation? Body) Snapshot()
+    {
+        lock (_gate)
+        {
+            var members = _members.Where(m => m.Value is not null).ToDictionary(m => m.Key, m => m.Value!, SymbolEqualityComparer.Default);
+            return (members, _forward, _body);
+        }
+    }
+}
