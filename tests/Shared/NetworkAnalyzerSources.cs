@@ -25,6 +25,9 @@ public static class NetworkAnalyzerSources
         }
         """;
 
+    /// <summary>The seed's encoder and a decoder layer, with no input shape anywhere.</summary>
+    public static string SeedAutoencoderWithoutInput(string decoder) => SeedAutoencoder(decoder).Replace("[ConvAnalyzers.InputShape(2, 256, 24, 32, 24)]\n", string.Empty);
+
     public static string Generator(long firstKernel, long kernel) => Usings + $$"""
         [ConvAnalyzers.InputShape(16, 100, 1, 1)]
         [ConvAnalyzers.OutputShape(-1, 1, 32, 32)]
@@ -95,6 +98,8 @@ public static class NetworkAnalyzerSources
     {
         ["Seed_decoder_without_padding_overshoots"] = SeedAutoencoder("{|CONV005:nn.ConvTranspose3d(128, 256, 3, 2)|}"),
         ["Seed_decoder_with_padding_only_falls_short"] = SeedAutoencoder("{|CONV005:nn.ConvTranspose3d(128, 256, 3, stride: 2, padding: 1)|}"),
+        ["Without_input_a_decoder_off_by_a_constant_is_reported"] = SeedAutoencoderWithoutInput("{|CONV005:nn.ConvTranspose3d(128, 256, 3, 2)|}"),
+        ["Without_input_a_decoder_right_for_some_sizes_is_silent"] = SeedAutoencoderWithoutInput("nn.ConvTranspose3d(128, 256, 3, stride: 2, padding: 1)"),
         ["Seed_decoder_with_output_padding_is_silent"] = SeedAutoencoder("nn.ConvTranspose3d(128, 256, 3, stride: 2, padding: 1, output_padding: 1)"),
         ["DCGAN_generator_that_stalls_at_2x2"] = Generator(2, 2).Replace("[ConvAnalyzers.OutputShape(-1, 1, 32, 32)]", "[{|CONV009:ConvAnalyzers.OutputShape(-1, 1, 32, 32)|}]"),
         ["DCGAN_generator_with_kernel_4_is_silent"] = Generator(4, 4),

@@ -69,6 +69,12 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
                     {
                         if (!networks.Inputs(type).Any())
                         {
+                            if (type.IsAbstract || networks.DependsOnOtherClasses(type))
+                            {
+                                return;
+                            }
+
+                            networks.Sweep(new Sink(end.ReportDiagnostic, atCompilationEnd: false), type, end.CancellationToken);
                             return;
                         }
 
@@ -146,6 +152,53 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
             (type.BaseType is { } baseType && IsSourceModule(baseType))
             || Attributes.MirrorOf(type) is not null
             || (Resolve(type)?.BuildsModules(IsSourceModule) ?? false);
+
+        /// <summary>Sizes a sweep tries; a decoder is reported only if it misses its encoder for every one it reaches.</summary>
+        private const int SweepSizes = 64;
+
+        /// <summary>The fewest sizes that must reach a decoder before "never" is claimed.</summary>
+        private const int SweepMinimumReached = 8;
+
+        /// <summary>
+        /// Without any input shape, runs the module on every size 1–64 (channels from its first layer) and reports a
+        /// decoder ConvTranspose that misses its encoder's shape for every size that reaches it: its size change can
+        /// never cancel (for example a padding that puts every size off by a constant).
+        /// </summary>
+        public void Sweep(Sink sink, INamedTypeSymbol type, CancellationToken cancellationToken)
+        {
+            if (Resolve(type) is not { Forward: not null } model)
+            {
+                return;
+            }
+
+            var ranks = model.Members.Values.SelectMany(v => v.DescendantsAndSelf()).OfType<IInvocationOperation>()
+                .Select(i => LayerCall.TryCreate(i, Symbols, cancellationToken)?.Geometry)
+                .Where(g => g is { Kind: LayerKind.ConvTranspose })
+                .Select(g => g!.SpatialRank).Distinct().ToList();
+            if (ranks.Count != 1)
+            {
+                return;
+            }
+
+            var report = new PropagationReport();
+            var runner = new ModuleRunner(Symbols, Resolve, cancellationToken);
+            for (long size = 1; size <= SweepSizes; size++)
+            {
+                var dims = new[] { 1L, 1L }.Concat(Enumerable.Repeat(size, ranks[0])).ToArray();
+                var input = new TensorValue(new TensorShape(dims), ImmutableStack<PushedShape>.Empty, AnyChannels: true);
+                runner.Run(model, input, new ShapePropagator(report, $"size {size}", runner));
+            }
+
+            foreach (var entry in report.PairOutcomes)
+            {
+                var (matched, missed, first) = entry.Value;
+                if (matched == 0 && missed >= SweepMinimumReached)
+                {
+                    sink.Report(DiagnosticDescriptors.DecoderMismatch, entry.Key,
+                        $"for every input size from 1 to {SweepSizes} that reaches it ({missed} sizes), this decoder layer misses the shape its encoder layer received: its size change can never cancel the encoder's; {first}");
+                }
+            }
+        }
 
         public void Analyze(Sink sink, INamedTypeSymbol type, IEnumerable<TensorShape> inputs, CancellationToken cancellationToken)
         {

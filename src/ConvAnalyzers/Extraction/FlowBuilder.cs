@@ -35,7 +35,22 @@ internal sealed class FlowBuilder
         _cancellationToken = cancellationToken;
     }
 
-    public FlowStep Build(IOperation? operation) => Build(operation, 0);
+    private readonly Dictionary<IOperation, FlowStep> _built = new();
+
+    public FlowStep Build(IOperation? operation)
+    {
+        if (operation is null)
+        {
+            return UnknownStep.Instance;
+        }
+
+        if (!_built.TryGetValue(operation, out var step))
+        {
+            _built[operation] = step = Build(operation, 0);
+        }
+
+        return step;
+    }
 
     private FlowStep Build(IOperation? operation, int depth)
     {

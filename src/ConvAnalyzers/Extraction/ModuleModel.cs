@@ -81,6 +81,7 @@ internal sealed class ModuleRunner
     private readonly TorchSharpSymbols _symbols;
     private readonly Func<INamedTypeSymbol, ModuleModel?> _modules;
     private readonly CancellationToken _cancellationToken;
+    private readonly Dictionary<INamedTypeSymbol, FlowBuilder> _builders = new(SymbolEqualityComparer.Default);
     private int _depth;
 
     public ModuleRunner(TorchSharpSymbols symbols, Func<INamedTypeSymbol, ModuleModel?> modules, CancellationToken cancellationToken)
@@ -90,7 +91,16 @@ internal sealed class ModuleRunner
         _cancellationToken = cancellationToken;
     }
 
-    public FlowBuilder BuilderFor(ModuleModel model) => new(_symbols, model.Members, _modules, _cancellationToken);
+    /// <summary>One builder per class, so that its steps are built once however often the class runs.</summary>
+    public FlowBuilder BuilderFor(ModuleModel model)
+    {
+        if (!_builders.TryGetValue(model.Type, out var builder))
+        {
+            _builders[model.Type] = builder = new FlowBuilder(_symbols, model.Members, _modules, _cancellationToken);
+        }
+
+        return builder;
+    }
 
     /// <summary>The module's output, or null when unknown (also for modules nested deeper than the limit, e.g. cycles).</summary>
     public TensorValue? Run(ModuleModel model, TensorValue? input, ShapePropagator propagator)

@@ -11,7 +11,8 @@ namespace ConvAnalyzers.Extraction;
 internal sealed record PushedShape(long[] Spatial, LayerCall Encoder);
 
 /// <summary>A tensor flowing through the network: its shape and the encoder shapes its decoder owes.</summary>
-internal sealed record TensorValue(TensorShape Shape, ImmutableStack<PushedShape> Pending)
+/// <param name="AnyChannels">The channel count is not known (a sweep over input sizes): the first layer that expects channels sets it.</param>
+internal sealed record TensorValue(TensorShape Shape, ImmutableStack<PushedShape> Pending, bool AnyChannels = false)
 {
     public static TensorValue Input(TensorShape shape) => new(shape, ImmutableStack<PushedShape>.Empty);
 }
@@ -26,6 +27,9 @@ internal sealed class PropagationReport
     public Dictionary<Location, List<(string Input, string Message)>> Drops { get; } = new();
 
     public Dictionary<Location, List<(string Input, string Message)>> Joins { get; } = new();
+
+    /// <summary>Per decoder layer: how often it gave its encoder's shape back, and the first time it did not.</summary>
+    public Dictionary<Location, (int Matched, int Missed, string? FirstMiss)> PairOutcomes { get; } = new();
 
     public static void Add<T>(Dictionary<Location, List<(string, T)>> map, Location location, string input, T item)
     {
@@ -89,6 +93,22 @@ internal sealed class ShapePropagator
     private TensorValue? ApplyLayer(LayerCall call, TensorValue value, IReadOnlyList<long>? requestedOutputSize)
     {
         var g = call.Geometry;
+        if (value.AnyChannels)
+        {
+            // A sweep does not know the channels: the first layer that expects some provides them.
+            var channelIndex = value.Shape.Rank - g.SpatialRank - 1;
+            if (g.Kind is LayerKind.Conv or LayerKind.ConvTranspose or LayerKind.BatchNorm && g.InChannels is long channels && channels > 0 && channelIndex >= 0)
+            {
+                var dims = value.Shape.Dims.ToArray();
+                dims[g.Kind == LayerKind.BatchNorm ? 1 : channelIndex] = channels;
+                value = value with { Shape = new TensorShape(dims), AnyChannels = false };
+            }
+            else if (!(g.Kind.IsWindowPool() || g.Kind.IsAdaptivePool() || g.Kind == LayerKind.Upsample))
+            {
+                return null;
+            }
+        }
+
         var outcome = ShapeAlgebra.Forward(g, value.Shape, OutputPaddingSemantics.TorchSharpForward, requestedOutputSize);
         var location = call.Invocation.Syntax.GetLocation();
         if (!outcome.IsKnown)
@@ -120,15 +140,20 @@ internal sealed class ShapePropagator
             Pair(call, value.Shape.Spatial(g.SpatialRank), output.Spatial(g.SpatialRank), encoder);
         }
 
-        return new TensorValue(output, pending);
+        return new TensorValue(output, pending, value.AnyChannels);
     }
 
     private void Pair(LayerCall decoder, long[] decoderInput, long[] decoderOutput, PushedShape encoder)
     {
         var mismatch = MirrorPairing.Mismatch(decoder.Geometry, decoderInput, decoderOutput, encoder.Encoder.Geometry.TorchName, encoder.Spatial);
+        var location = decoder.Invocation.Syntax.GetLocation();
+        _report.PairOutcomes.TryGetValue(location, out var tally);
+        _report.PairOutcomes[location] = mismatch is null
+            ? (tally.Matched + 1, tally.Missed, tally.FirstMiss)
+            : (tally.Matched, tally.Missed + 1, tally.FirstMiss ?? $"for input {_input}: {mismatch}");
         if (mismatch is not null)
         {
-            PropagationReport.Add(_report.Pairings, decoder.Invocation.Syntax.GetLocation(), _input, mismatch);
+            PropagationReport.Add(_report.Pairings, location, _input, mismatch);
         }
 
         var eg = encoder.Encoder.Geometry;
