@@ -325,9 +325,30 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
     private static void ReportAll(Sink sink, PropagationReport report)
     {
         ReportLayers(sink, report);
-        Report(sink, report.Pairings, DiagnosticDescriptors.DecoderMismatch);
+        ReportPairings(sink, report);
         Report(sink, report.Drops, DiagnosticDescriptors.EncoderDropsRows);
         Report(sink, report.Joins, DiagnosticDescriptors.JoinMismatch);
+    }
+
+    /// <summary>
+    /// CONV005, with the fix as properties when every failing input needs the same one (the code fix reads them):
+    /// <c>padding</c> and <c>output_padding</c>, comma-separated per dimension.
+    /// </summary>
+    private static void ReportPairings(Sink sink, PropagationReport report)
+    {
+        foreach (var entry in report.Pairings)
+        {
+            var fixes = entry.Value.Select(p => p.Mismatch.Fix).ToList();
+            var properties = ImmutableDictionary<string, string?>.Empty;
+            if (fixes.All(f => f is not null) && fixes.Select(f => f!.Key).Distinct().Count() == 1)
+            {
+                properties = properties
+                    .Add("padding", string.Join(",", fixes[0]!.Padding))
+                    .Add("output_padding", string.Join(",", fixes[0]!.OutputPadding));
+            }
+
+            sink.Report(DiagnosticDescriptors.DecoderMismatch, entry.Key, Join(entry.Value.Select(p => (p.Input, p.Mismatch.Message))), properties);
+        }
     }
 
     /// <summary>Where diagnostics go: a context's report action, with compilation-end descriptors when reported at the end.</summary>
@@ -342,8 +363,8 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
             _atCompilationEnd = atCompilationEnd;
         }
 
-        public void Report(DiagnosticDescriptor descriptor, Location location, string message) =>
-            _report(Diagnostic.Create(_atCompilationEnd ? DiagnosticDescriptors.AtCompilationEnd(descriptor) : descriptor, location, message));
+        public void Report(DiagnosticDescriptor descriptor, Location location, string message, ImmutableDictionary<string, string?>? properties = null) =>
+            _report(Diagnostic.Create(_atCompilationEnd ? DiagnosticDescriptors.AtCompilationEnd(descriptor) : descriptor, location, properties, message));
     }
 
     private static void ReportLayers(Sink context, PropagationReport report)

@@ -4,6 +4,17 @@ using static ConvAnalyzers.Arithmetic.ArithmeticText;
 
 namespace ConvAnalyzers.Arithmetic;
 
+/// <summary>The padding and output_padding per dimension with which a ConvTranspose gives its encoder's shape back.</summary>
+public sealed record TransposedFix(long[] Padding, long[] OutputPadding)
+{
+    public bool IsUniform => Padding.Distinct().Count() == 1 && OutputPadding.Distinct().Count() == 1;
+
+    public string Key => string.Join(",", Padding) + ";" + string.Join(",", OutputPadding);
+}
+
+/// <summary>A decoder that misses its encoder's shape: the message, and the fix when one exists.</summary>
+public sealed record MirrorMismatch(string Message, TransposedFix? Fix);
+
 /// <summary>
 /// The pairing rule of DESIGN.md §3: a downsampling layer (a Conv or pool with stride > 1 somewhere) pushes the
 /// spatial shape it received; a ConvTranspose with stride > 1 pops it and must return exactly that shape.
@@ -21,7 +32,7 @@ public static class MirrorPairing
     /// Null when the decoder returns what the encoder received; else the message: per dimension the arithmetic,
     /// and the output_padding (or padding and output_padding) that fixes it.
     /// </summary>
-    public static string? Mismatch(LayerGeometry decoder, IReadOnlyList<long> decoderInput, IReadOnlyList<long> decoderOutput, string encoderName, IReadOnlyList<long> encoderInput)
+    public static MirrorMismatch? Mismatch(LayerGeometry decoder, IReadOnlyList<long> decoderInput, IReadOnlyList<long> decoderOutput, string encoderName, IReadOnlyList<long> encoderInput)
     {
         if (decoderOutput.SequenceEqual(encoderInput) || decoderInput.Count != encoderInput.Count)
         {
@@ -49,9 +60,10 @@ public static class MirrorPairing
             fixes.Add(pairs.Where(x => x.Padding == p).Select(x => (TransposedPadding?)x).FirstOrDefault() ?? pairs.Select(x => (TransposedPadding?)x).FirstOrDefault());
         }
 
+        var fix = fixes.All(f => f is not null) ? new TransposedFix(fixes.Select(f => f!.Value.Padding).ToArray(), fixes.Select(f => f!.Value.OutputPadding).ToArray()) : null;
         var message = $"{decoder.TorchName}(k={Tuple(decoder.Kernel.KnownValues!)}, s={Tuple(decoder.Stride.KnownValues!)}, p={Tuple(decoder.Padding.KnownValues!)}, op={Tuple(decoder.OutputPadding.KnownValues ?? new long[decoder.SpatialRank])}) maps "
             + string.Join("; ", parts) + ": " + Fix(decoder, fixes);
-        return message;
+        return new MirrorMismatch(message, fix);
     }
 
     private static string Fix(LayerGeometry decoder, List<TransposedPadding?> fixes)

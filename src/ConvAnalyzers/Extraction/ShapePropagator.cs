@@ -22,7 +22,7 @@ internal sealed class PropagationReport
 {
     public Dictionary<Location, List<(string Input, (TensorShape LayerInput, LayerOutcome Outcome) Result)>> Layers { get; } = new();
 
-    public Dictionary<Location, List<(string Input, string Message)>> Pairings { get; } = new();
+    public Dictionary<Location, List<(string Input, MirrorMismatch Mismatch)>> Pairings { get; } = new();
 
     public Dictionary<Location, List<(string Input, string Message)>> Drops { get; } = new();
 
@@ -150,7 +150,7 @@ internal sealed class ShapePropagator
         _report.PairOutcomes.TryGetValue(location, out var tally);
         _report.PairOutcomes[location] = mismatch is null
             ? (tally.Matched + 1, tally.Missed, tally.FirstMiss)
-            : (tally.Matched, tally.Missed + 1, tally.FirstMiss ?? $"for input {_input}: {mismatch}");
+            : (tally.Matched, tally.Missed + 1, tally.FirstMiss ?? $"for input {_input}: {mismatch.Message}");
         if (mismatch is not null)
         {
             PropagationReport.Add(_report.Pairings, location, _input, mismatch);
