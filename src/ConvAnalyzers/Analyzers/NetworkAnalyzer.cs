@@ -344,7 +344,8 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
             {
                 properties = properties
                     .Add("padding", string.Join(",", fixes[0]!.Padding))
-                    .Add("output_padding", string.Join(",", fixes[0]!.OutputPadding));
+                    .Add("output_padding", string.Join(",", fixes[0]!.OutputPadding))
+                    .Add("result", string.Join(",", entry.Value[0].Mismatch.Target));
             }
 
             sink.Report(DiagnosticDescriptors.DecoderMismatch, entry.Key, Join(entry.Value.Select(p => (p.Input, p.Mismatch.Message))), properties);
@@ -393,7 +394,15 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
                     RuleIdentifiers.RankMismatch => DiagnosticDescriptors.RankMismatch,
                     _ => DiagnosticDescriptors.InvalidHyperparameter,
                 };
-                context.Report(descriptor, location, Join(group.Select(f => (f.Input, f.Violation.Message))));
+                // The code fix for CONV004 sets the receiving parameter to what every failing input delivers.
+                var properties = ImmutableDictionary<string, string?>.Empty;
+                var received = group.Select(f => f.Violation.Received).Distinct().ToList();
+                if (group.Key == RuleIdentifiers.ChannelMismatch && received is [long value] && group.First().Violation.Parameter is string parameter)
+                {
+                    properties = properties.Add("parameter", parameter).Add("received", value.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                }
+
+                context.Report(descriptor, location, Join(group.Select(f => (f.Input, f.Violation.Message))), properties);
             }
         }
     }

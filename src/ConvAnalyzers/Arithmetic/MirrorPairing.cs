@@ -13,7 +13,7 @@ public sealed record TransposedFix(long[] Padding, long[] OutputPadding)
 }
 
 /// <summary>A decoder that misses its encoder's shape: the message, and the fix when one exists.</summary>
-public sealed record MirrorMismatch(string Message, TransposedFix? Fix);
+public sealed record MirrorMismatch(string Message, TransposedFix? Fix, long[] Target);
 
 /// <summary>
 /// The pairing rule of DESIGN.md §3: a downsampling layer (a Conv or pool with stride > 1 somewhere) pushes the
@@ -63,7 +63,7 @@ public static class MirrorPairing
         var fix = fixes.All(f => f is not null) ? new TransposedFix(fixes.Select(f => f!.Value.Padding).ToArray(), fixes.Select(f => f!.Value.OutputPadding).ToArray()) : null;
         var message = $"{decoder.TorchName}(k={Tuple(decoder.Kernel.KnownValues!)}, s={Tuple(decoder.Stride.KnownValues!)}, p={Tuple(decoder.Padding.KnownValues!)}, op={Tuple(decoder.OutputPadding.KnownValues ?? new long[decoder.SpatialRank])}) maps "
             + string.Join("; ", parts) + ": " + Fix(decoder, fixes);
-        return new MirrorMismatch(message, fix);
+        return new MirrorMismatch(message, fix, encoderInput.ToArray());
     }
 
     private static string Fix(LayerGeometry decoder, List<TransposedPadding?> fixes)

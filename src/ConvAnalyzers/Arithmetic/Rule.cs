@@ -128,7 +128,8 @@ public sealed class RuleInfo
 /// <param name="Message">What went wrong, in libtorch's words, with the arithmetic.</param>
 /// <param name="CausedByCollapse">Raised only because TorchSharp's forward(x) applies output_padding[0] to every dimension.</param>
 /// <param name="MayReturnEmpty">libtorch sometimes returns an empty tensor instead of raising (measured for ConvTranspose and adaptive pools with an output size of 0).</param>
-public sealed record Violation(Rule Rule, string? Parameter, int? Dimension, string Message, bool CausedByCollapse = false, bool MayReturnEmpty = false)
+/// <param name="Received">For a channel or feature mismatch: what the layer receives (what its parameter should be).</param>
+public sealed record Violation(Rule Rule, string? Parameter, int? Dimension, string Message, bool CausedByCollapse = false, bool MayReturnEmpty = false, long? Received = null)
 {
     public string DiagnosticId => RuleInfo.Of(Rule).DiagnosticId;
 }

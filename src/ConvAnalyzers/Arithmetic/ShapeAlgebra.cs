@@ -171,7 +171,8 @@ public static class ShapeAlgebra
         if (g.Kind.IsConvolution() && g.InChannels is long expectedChannels && expectedChannels > 0 && expectedChannels != inputChannels)
         {
             found.Add(new Violation(Rule.ChannelMismatch, "in_channels", null,
-                $"Expected {rank + 1}D (unbatched) or {rank + 2}D (batched) input with {N(expectedChannels)} channels to {g.TorchName}, but it receives {N(inputChannels)} channels (input {Shape(input.Dims)})"));
+                $"Expected {rank + 1}D (unbatched) or {rank + 2}D (batched) input with {N(expectedChannels)} channels to {g.TorchName}, but it receives {N(inputChannels)} channels (input {Shape(input.Dims)})",
+                Received: inputChannels));
         }
 
         var requested = requestedOutputSize?.Skip(requestedOutputSize.Count - rank).ToArray();
@@ -277,7 +278,8 @@ public static class ShapeAlgebra
                 if (dims[dims.Length - 1] != inFeatures)
                 {
                     return LayerOutcome.Fail(new Violation(Rule.ChannelMismatch, "in_features", null,
-                        $"mat1 and mat2 shapes cannot be multiplied: Linear({N(inFeatures)}, {N(outFeatures)}) expects {N(inFeatures)} features in the last dimension, but the input {Shape(dims)} has {N(dims[dims.Length - 1])}"));
+                        $"mat1 and mat2 shapes cannot be multiplied: Linear({N(inFeatures)}, {N(outFeatures)}) expects {N(inFeatures)} features in the last dimension, but the input {Shape(dims)} has {N(dims[dims.Length - 1])}",
+                        Received: dims[dims.Length - 1]));
                 }
 
                 dims[dims.Length - 1] = outFeatures;
@@ -293,7 +295,8 @@ public static class ShapeAlgebra
                 if (g.InChannels is long features && dims[1] != features)
                 {
                     return LayerOutcome.Fail(new Violation(Rule.ChannelMismatch, "num_features", null,
-                        $"running_mean should contain {N(dims[1])} elements not {N(features)}: {g.TorchName}({N(features)}) receives {N(dims[1])} channels (input {Shape(dims)})"));
+                        $"running_mean should contain {N(dims[1])} elements not {N(features)}: {g.TorchName}({N(features)}) receives {N(dims[1])} channels (input {Shape(dims)})",
+                        Received: dims[1]));
                 }
 
                 return g.InChannels is null ? LayerOutcome.Unknown : new LayerOutcome(input, new Violation[0], new[] { "shape unchanged" });

@@ -1,0 +1,56 @@
+using System.Collections.Immutable;
+using System.Composition;
+using System.Globalization;
+using System.Threading;
+using System.Threading.Tasks;
+using ConvAnalyzers.Diagnostics;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace ConvAnalyzers.CodeFixes;
+
+/// <summary>CONV004: sets the receiving layer's in_channels / num_features / in_features to what it receives.</summary>
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(ChannelMismatchFixer))]
+[Shared]
+public sealed class ChannelMismatchFixer : CodeFixProvider
+{
+    public const string EquivalenceKey = "ConvAnalyzers.AcceptReceivedChannels";
+
+    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIdentifiers.ChannelMismatch);
+
+    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+
+    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    {
+        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
+        foreach (var diagnostic in context.Diagnostics)
+        {
+            if (!diagnostic.Properties.TryGetValue("parameter", out var parameter) || !diagnostic.Properties.TryGetValue("received", out var receivedText)
+                || parameter is null || !long.TryParse(receivedText, NumberStyles.Integer, CultureInfo.InvariantCulture, out var received)
+                || root?.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true)?.FirstAncestorOrSelf<InvocationExpressionSyntax>() is not { } invocation)
+            {
+                continue;
+            }
+
+            context.RegisterCodeFix(
+                CodeAction.Create($"Set {parameter}: {received} (what the layer receives)", ct => FixAsync(context.Document, invocation, parameter, received, ct), EquivalenceKey),
+                diagnostic);
+        }
+    }
+
+    private static async Task<Document> FixAsync(Document document, InvocationExpressionSyntax invocation, string parameter, long received, CancellationToken cancellationToken)
+    {
+        var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
+        var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+        if (model?.GetOperation(invocation, cancellationToken) is not IInvocationOperation operation || root is null)
+        {
+            return document;
+        }
+
+        var edited = ArgumentEditor.Edit(invocation, operation, new[] { (parameter, new[] { received }) });
+        return edited is null ? document : document.WithSyntaxRoot(root.ReplaceNode(invocation, edited));
+    }
+}

@@ -1,0 +1,44 @@
+using ConvAnalyzers.Analyzers;
+using ConvAnalyzers.CodeFixes;
+using ConvAnalyzers.TestSources;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Testing;
+using Xunit;
+
+namespace ConvAnalyzers.Tests.CodeFixes;
+
+public sealed class CodeFixTests
+{
+    public static TheoryData<string> Cases() => new(CodeFixSources.All.Keys);
+
+    /// <summary>Every shared case (tests/Shared/CodeFixSources.cs): one action turns the marked code into the fixed code, which analyzes clean.</summary>
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public Task Fix_gives_the_expected_code(string name)
+    {
+        var c = CodeFixSources.All[name];
+        return c.Id switch
+        {
+            "CONV001" => Verifiers.CSharpCodeFixVerifier<LayerAnalyzer, OutputPaddingFixer>.VerifyCodeFixAsync(c.Before, c.After),
+            "CONV004" => Verifiers.CSharpCodeFixVerifier<NetworkAnalyzer, ChannelMismatchFixer>.VerifyCodeFixAsync(c.Before, c.After),
+            _ => Verifiers.CSharpCodeFixVerifier<NetworkAnalyzer, DecoderMismatchFixer>.VerifyCodeFixAsync(c.Before, c.After),
+        };
+    }
+
+    [Fact]
+    public async Task Fix_all_in_the_solution_fixes_every_document()
+    {
+        var one = CodeFixSources.All["Seed_decoder_with_padding_only_gets_output_padding"];
+        var two = CodeFixSources.All["Tuples_stay_tuples_and_comments_stay"];
+        var test = new Verifiers.CSharpCodeFixVerifier<NetworkAnalyzer, DecoderMismatchFixer>.Test();
+        test.TestState.Sources.Add(("One.cs", one.Before));
+        test.TestState.Sources.Add(("Two.cs", two.Before.Replace("Net2d", "Other2d")));
+        test.FixedState.Sources.Add(("One.cs", one.After));
+        test.FixedState.Sources.Add(("Two.cs", two.After.Replace("Net2d", "Other2d")));
+        test.NumberOfIncrementalIterations = 2;
+        test.NumberOfFixAllIterations = 1;
+        test.NumberOfFixAllInDocumentIterations = 2;
+        await test.RunAsync();
+    }
+}
