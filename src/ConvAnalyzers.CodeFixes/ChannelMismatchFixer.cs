@@ -12,12 +12,16 @@ using Microsoft.CodeAnalysis.Operations;
 
 namespace ConvAnalyzers.CodeFixes;
 
-/// <summary>CONV004: sets the receiving layer's in_channels / num_features / in_features to what it receives.</summary>
+/// <summary>
+/// CONV004: sets the receiving layer's in_channels / num_features / in_features to what it receives, or (second action)
+/// the producing layer's out_channels / out_features to what the receiving layer expects.
+/// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(ChannelMismatchFixer))]
 [Shared]
 public sealed class ChannelMismatchFixer : CodeFixProvider
 {
     public const string EquivalenceKey = "ConvAnalyzers.AcceptReceivedChannels";
+    public const string ProducerEquivalenceKey = "ConvAnalyzers.ProduceExpectedChannels";
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIdentifiers.ChannelMismatch);
 
@@ -38,6 +42,16 @@ public sealed class ChannelMismatchFixer : CodeFixProvider
             context.RegisterCodeFix(
                 CodeAction.Create($"Set {parameter}: {received} (what the layer receives)", ct => FixAsync(context.Document, invocation, parameter, received, ct), EquivalenceKey),
                 diagnostic);
+
+            if (diagnostic.Properties.TryGetValue("producer_parameter", out var producerParameter) && producerParameter is not null
+                && diagnostic.Properties.TryGetValue("expected", out var expectedText) && long.TryParse(expectedText, NumberStyles.Integer, CultureInfo.InvariantCulture, out var expected)
+                && diagnostic.AdditionalLocations.Count == 1 && diagnostic.AdditionalLocations[0].SourceTree == root.SyntaxTree
+                && root.FindNode(diagnostic.AdditionalLocations[0].SourceSpan, getInnermostNodeForTie: true)?.FirstAncestorOrSelf<InvocationExpressionSyntax>() is { } producer)
+            {
+                context.RegisterCodeFix(
+                    CodeAction.Create($"Set the producing layer's {producerParameter}: {expected} (what this layer expects)", ct => FixAsync(context.Document, producer, producerParameter, expected, ct), ProducerEquivalenceKey),
+                    diagnostic);
+            }
         }
     }
 

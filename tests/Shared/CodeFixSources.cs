@@ -8,7 +8,8 @@ namespace ConvAnalyzers.TestSources;
 /// </summary>
 public static class CodeFixSources
 {
-    public sealed record Case(string Id, string Before, string After, string Module, long[] Input, long[] Output);
+    /// <param name="Action">The code action's equivalence key, when the fix offers several.</param>
+    public sealed record Case(string Id, string Before, string After, string Module, long[] Input, long[] Output, string? Action = null);
 
     private static string Module(string name, string input, string fields, string forward) => NetworkAnalyzerSources.Usings + $$"""
         [ConvAnalyzers.InputShape({{input}})]
@@ -70,6 +71,11 @@ public static class CodeFixSources
             Module("Features", "8, 3, 32, 32", "    private readonly nn.Module<Tensor, Tensor> net = nn.Sequential(nn.Conv2d(3, 16, 3, padding: 1), nn.ReLU(), {|CONV004:nn.Conv2d(in_channels: 32, 64, 3)|});\n", "net.forward(x)"),
             Module("Features", "8, 3, 32, 32", "    private readonly nn.Module<Tensor, Tensor> net = nn.Sequential(nn.Conv2d(3, 16, 3, padding: 1), nn.ReLU(), nn.Conv2d(in_channels: 16, 64, 3));\n", "net.forward(x)"),
             "Features", new long[] { 8, 3, 32, 32 }, new long[] { 8, 64, 30, 30 }),
+        ["The_producing_conv_can_give_what_the_next_expects"] = new(
+            "CONV004",
+            Module("Features", "8, 3, 32, 32", "    private readonly nn.Module<Tensor, Tensor> net = nn.Sequential(nn.Conv2d(3, 16, 3, padding: 1), nn.ReLU(), {|CONV004:nn.Conv2d(32, 64, 3)|});\n", "net.forward(x)"),
+            Module("Features", "8, 3, 32, 32", "    private readonly nn.Module<Tensor, Tensor> net = nn.Sequential(nn.Conv2d(3, 32, 3, padding: 1), nn.ReLU(), nn.Conv2d(32, 64, 3));\n", "net.forward(x)"),
+            "Features", new long[] { 8, 3, 32, 32 }, new long[] { 8, 64, 30, 30 }, "ConvAnalyzers.ProduceExpectedChannels"),
         ["Output_padding_too_large_keeps_the_size_with_less_padding"] = new(
             "CONV001",
             Module("Up", "1, 4, 7, 7", "    private readonly nn.Module<Tensor, Tensor> up = nn.ConvTranspose2d(4, 2, 3, stride: 2, padding: 1, {|CONV001:output_padding: 2|});\n", "up.forward(x)"),

@@ -364,8 +364,8 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
             _atCompilationEnd = atCompilationEnd;
         }
 
-        public void Report(DiagnosticDescriptor descriptor, Location location, string message, ImmutableDictionary<string, string?>? properties = null) =>
-            _report(Diagnostic.Create(_atCompilationEnd ? DiagnosticDescriptors.AtCompilationEnd(descriptor) : descriptor, location, properties, message));
+        public void Report(DiagnosticDescriptor descriptor, Location location, string message, ImmutableDictionary<string, string?>? properties = null, IEnumerable<Location>? additionalLocations = null) =>
+            _report(Diagnostic.Create(_atCompilationEnd ? DiagnosticDescriptors.AtCompilationEnd(descriptor) : descriptor, location, additionalLocations, properties, message));
     }
 
     private static void ReportLayers(Sink context, PropagationReport report)
@@ -373,7 +373,7 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
         foreach (var entry in report.Layers)
         {
             var location = entry.Key;
-            var results = entry.Value.Select(r => (r.Input, r.Result.LayerInput, r.Result.Outcome)).ToList();
+            var results = entry.Value.Select(r => (r.Input, r.Run.LayerInput, r.Run.Outcome)).ToList();
             var traces = results.Where(r => r.Outcome.IsValid)
                 .Select(r => $"{ArithmeticText.Shape(r.LayerInput.Dims)} → {ArithmeticText.Shape(r.Outcome.Output!.Dims)}" + (r.Outcome.Arithmetic.Count > 0 ? " (" + string.Join("; ", r.Outcome.Arithmetic) + ")" : string.Empty))
                 .Distinct().ToList();
@@ -383,8 +383,8 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
             }
 
             // Input-independent failures are the layer analyzer's (CONV001/CONV002 on the arguments): not repeated here.
-            var failures = results.Where(r => !r.Outcome.IsValid)
-                .SelectMany(r => r.Outcome.Violations.Where(v => v.Rule is not (Rule.OutputPaddingNotSmaller) && !IsInputIndependent(v)).Take(1).Select(v => (r.Input, Violation: v)));
+            var failures = entry.Value.Where(r => !r.Run.Outcome.IsValid)
+                .SelectMany(r => r.Run.Outcome.Violations.Where(v => v.Rule is not (Rule.OutputPaddingNotSmaller) && !IsInputIndependent(v)).Take(1).Select(v => (r.Input, Violation: v, r.Run)));
             foreach (var group in failures.GroupBy(f => f.Violation.DiagnosticId))
             {
                 var descriptor = group.Key switch
@@ -394,15 +394,27 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
                     RuleIdentifiers.RankMismatch => DiagnosticDescriptors.RankMismatch,
                     _ => DiagnosticDescriptors.InvalidHyperparameter,
                 };
-                // The code fix for CONV004 sets the receiving parameter to what every failing input delivers.
+                // The code fixes for CONV004 set the receiving parameter to what every failing input delivers, or the
+                // producing layer's out_channels / out_features to what the receiving layer expects.
                 var properties = ImmutableDictionary<string, string?>.Empty;
+                var additional = new List<Location>();
                 var received = group.Select(f => f.Violation.Received).Distinct().ToList();
                 if (group.Key == RuleIdentifiers.ChannelMismatch && received is [long value] && group.First().Violation.Parameter is string parameter)
                 {
                     properties = properties.Add("parameter", parameter).Add("received", value.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                    var producers = group.Select(f => f.Run.Producer).Distinct().ToList();
+                    var receiving = group.First().Run.Call.Geometry;
+                    if (producers is [LayerCall producer] && receiving.InChannels is long expected
+                        && (producer.Geometry.Kind == LayerKind.Linear) == (parameter == "in_features"))
+                    {
+                        properties = properties
+                            .Add("producer_parameter", producer.Geometry.Kind == LayerKind.Linear ? "out_features" : "out_channels")
+                            .Add("expected", expected.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                        additional.Add(producer.Invocation.Syntax.GetLocation());
+                    }
                 }
 
-                context.Report(descriptor, location, Join(group.Select(f => (f.Input, f.Violation.Message))), properties);
+                context.Report(descriptor, location, Join(group.Select(f => (f.Input, f.Violation.Message))), properties, additional);
             }
         }
     }

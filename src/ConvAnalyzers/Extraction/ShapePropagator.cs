@@ -14,13 +14,19 @@ internal sealed record PushedShape(long[] Spatial, LayerCall Encoder);
 /// <param name="AnyChannels">The channel count is not known (a sweep over input sizes): the first layer that expects channels sets it.</param>
 internal sealed record TensorValue(TensorShape Shape, ImmutableStack<PushedShape> Pending, bool AnyChannels = false)
 {
+    /// <summary>The layer that set the channel (or feature) count this tensor has, when it is a layer the user can change.</summary>
+    public LayerCall? Producer { get; init; }
+
     public static TensorValue Input(TensorShape shape) => new(shape, ImmutableStack<PushedShape>.Empty);
 }
+
+/// <summary>One layer applied to one value: what it received, what came out, and who set the channels it received.</summary>
+internal sealed record LayerRun(TensorShape LayerInput, LayerOutcome Outcome, LayerCall Call, LayerCall? Producer);
 
 /// <summary>What propagation found, by source location, for every input: turned into diagnostics by the analyzer.</summary>
 internal sealed class PropagationReport
 {
-    public Dictionary<Location, List<(string Input, (TensorShape LayerInput, LayerOutcome Outcome) Result)>> Layers { get; } = new();
+    public Dictionary<Location, List<(string Input, LayerRun Run)>> Layers { get; } = new();
 
     public Dictionary<Location, List<(string Input, MirrorMismatch Mismatch)>> Pairings { get; } = new();
 
@@ -116,7 +122,7 @@ internal sealed class ShapePropagator
             return null;
         }
 
-        PropagationReport.Add(_report.Layers, location, _input, (value.Shape, outcome));
+        PropagationReport.Add(_report.Layers, location, _input, new LayerRun(value.Shape, outcome, call, value.Producer));
         if (!outcome.IsValid)
         {
             return null;
@@ -140,7 +146,10 @@ internal sealed class ShapePropagator
             Pair(call, value.Shape.Spatial(g.SpatialRank), output.Spatial(g.SpatialRank), encoder);
         }
 
-        return new TensorValue(output, pending, value.AnyChannels);
+        var producer = g.Kind is LayerKind.Conv or LayerKind.ConvTranspose or LayerKind.Linear ? call
+            : g.Kind is LayerKind.Flatten or LayerKind.Unflatten ? null
+            : value.Producer;
+        return new TensorValue(output, pending, value.AnyChannels) { Producer = producer };
     }
 
     private void Pair(LayerCall decoder, long[] decoderInput, long[] decoderOutput, PushedShape encoder)
@@ -195,6 +204,7 @@ internal sealed class ShapePropagator
         var dims = shapes[0].Dims.ToArray();
         dims[dim] = shapes.Sum(s => s[dim]);
         return new TensorValue(new TensorShape(dims), parts[0]!.Pending);
+
     }
 
     /// <summary>Elementwise <c>a + b</c>: the shapes must broadcast (equal, or 1, from the right).</summary>

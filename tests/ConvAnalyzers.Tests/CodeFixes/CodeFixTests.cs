@@ -21,7 +21,7 @@ public sealed class CodeFixTests
         return c.Id switch
         {
             "CONV001" => Verifiers.CSharpCodeFixVerifier<LayerAnalyzer, OutputPaddingFixer>.VerifyCodeFixAsync(c.Before, c.After),
-            "CONV004" => Verifiers.CSharpCodeFixVerifier<NetworkAnalyzer, ChannelMismatchFixer>.VerifyCodeFixAsync(c.Before, c.After),
+            "CONV004" => Verifiers.CSharpCodeFixVerifier<NetworkAnalyzer, ChannelMismatchFixer>.VerifyCodeFixAsync(c.Before, c.After, c.Action),
             _ => Verifiers.CSharpCodeFixVerifier<NetworkAnalyzer, DecoderMismatchFixer>.VerifyCodeFixAsync(c.Before, c.After),
         };
     }
