@@ -49,10 +49,7 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            var attributes = new ShapeAttributes(
-                start.Compilation.GetTypeByMetadataName("ConvAnalyzers.InputShapeAttribute"),
-                start.Compilation.GetTypeByMetadataName("ConvAnalyzers.OutputShapeAttribute"),
-                start.Compilation.GetTypeByMetadataName("ConvAnalyzers.MirrorOfAttribute"));
+            var attributes = ShapeAttributes.For(start.Compilation);
             var networks = new Networks(symbols, module, attributes);
             start.RegisterSymbolStartAction(
                 symbolStart =>
@@ -207,27 +204,8 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            var runner = new ModuleRunner(Symbols, Resolve, cancellationToken);
             var encoder = Attributes.MirrorOf(type) is { } encoderType ? Resolve(encoderType) : null;
-            var report = new PropagationReport();
-            var outputs = new List<(TensorShape Input, TensorShape? Output, List<(LayerCall Call, TensorShape Output)> Trace)>();
-            foreach (var input in inputs)
-            {
-                var label = ArithmeticText.Shape(input.Dims);
-                var value = TensorValue.Input(input);
-                if (encoder is not null)
-                {
-                    // [MirrorOf]: the encoder's flow runs first (its own findings are its own), then the decoder's
-                    // continues with the encoder's output and its stack of shapes to give back.
-                    value = runner.Run(encoder, value, new ShapePropagator(new PropagationReport(), label, runner));
-                    label += $" through {encoder.Type.Name}";
-                }
-
-                var propagator = new ShapePropagator(report, label, runner);
-                var output = runner.Run(model, value, propagator);
-                outputs.Add((input, output?.Shape, propagator.Trace));
-            }
-
+            var (report, outputs) = NetworkRun.Run(Symbols, Resolve, model, encoder, inputs, cancellationToken);
             ReportAll(sink, report);
             ReportOutputShape(sink, type, Attributes, outputs);
         }
@@ -490,50 +468,5 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
         }
 
         return null;
-    }
-
-    /// <summary>[InputShape] and [OutputShape] as the package's post-initialization output declares them.</summary>
-    private sealed class ShapeAttributes
-    {
-        private readonly INamedTypeSymbol? _input;
-        private readonly INamedTypeSymbol? _output;
-        private readonly INamedTypeSymbol? _mirrorOf;
-
-        public ShapeAttributes(INamedTypeSymbol? input, INamedTypeSymbol? output, INamedTypeSymbol? mirrorOf)
-        {
-            _input = input;
-            _output = output;
-            _mirrorOf = mirrorOf;
-        }
-
-        public INamedTypeSymbol? MirrorOf(INamedTypeSymbol type) =>
-            type.GetAttributes().FirstOrDefault(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, _mirrorOf)) is { ConstructorArguments: [{ Value: INamedTypeSymbol encoder }] }
-                ? encoder
-                : null;
-
-        public bool HasInputs(INamedTypeSymbol type) => Inputs(type).Any();
-
-        public IEnumerable<TensorShape> Inputs(INamedTypeSymbol type) =>
-            type.GetAttributes().Where(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, _input))
-                .Select(a => Shape(a)).Where(s => s is { Length: > 0 } && s.All(d => d > 0)).Select(s => new TensorShape(s!));
-
-        public (long[] Shape, Location Location)? Output(INamedTypeSymbol type)
-        {
-            var attribute = type.GetAttributes().FirstOrDefault(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, _output));
-            return attribute is not null && Shape(attribute) is { Length: > 0 } shape && attribute.ApplicationSyntaxReference is { } syntax
-                ? (shape, syntax.GetSyntax().GetLocation())
-                : null;
-        }
-
-        private static long[]? Shape(AttributeData attribute)
-        {
-            if (attribute.ConstructorArguments.Length != 1 || attribute.ConstructorArguments[0].Kind != TypedConstantKind.Array)
-            {
-                return null;
-            }
-
-            var values = attribute.ConstructorArguments[0].Values;
-            return values.All(v => v.Value is long) ? values.Select(v => (long)v.Value!).ToArray() : null;
-        }
     }
 }

@@ -18,24 +18,54 @@ internal sealed class ModuleState
 
     public INamedTypeSymbol Type { get; }
 
-    public void Collect(OperationBlockAnalysisContext context)
+    public void Collect(OperationBlockAnalysisContext context) => Collect(context.OwningSymbol, context.OperationBlocks);
+
+    /// <summary>The same as the analyzer's operation-block callbacks, from syntax (for code refactorings).</summary>
+    public static ModuleState FromSyntax(INamedTypeSymbol type, System.Func<SyntaxTree, SemanticModel> models, System.Threading.CancellationToken cancellationToken)
+    {
+        var state = new ModuleState(type);
+        foreach (var reference in type.DeclaringSyntaxReferences)
+        {
+            var model = models(reference.SyntaxTree);
+            foreach (var node in reference.GetSyntax(cancellationToken).DescendantNodes(n => n is not Microsoft.CodeAnalysis.CSharp.Syntax.BaseMethodDeclarationSyntax))
+            {
+                var operation = node is Microsoft.CodeAnalysis.CSharp.Syntax.EqualsValueClauseSyntax or Microsoft.CodeAnalysis.CSharp.Syntax.BaseMethodDeclarationSyntax
+                    ? model.GetOperation(node, cancellationToken)
+                    : null;
+                var owner = node switch
+                {
+                    Microsoft.CodeAnalysis.CSharp.Syntax.EqualsValueClauseSyntax { Parent: { } declarator } => model.GetDeclaredSymbol(declarator, cancellationToken),
+                    Microsoft.CodeAnalysis.CSharp.Syntax.BaseMethodDeclarationSyntax method => model.GetDeclaredSymbol(method, cancellationToken),
+                    _ => null,
+                };
+                if (operation is not null && owner is not null && SymbolEqualityComparer.Default.Equals(owner.ContainingType, type))
+                {
+                    state.Collect(owner, System.Collections.Immutable.ImmutableArray.Create(operation));
+                }
+            }
+        }
+
+        return state;
+    }
+
+    private void Collect(ISymbol owner, System.Collections.Immutable.ImmutableArray<IOperation> blocks)
     {
         lock (_gate)
         {
-            switch (context.OwningSymbol)
+            switch (owner)
             {
                 case IFieldSymbol or IPropertySymbol:
-                    foreach (var block in context.OperationBlocks)
+                    foreach (var block in blocks)
                     {
                         if (block is ISymbolInitializerOperation initializer)
                         {
-                            Assign(context.OwningSymbol, initializer.Value);
+                            Assign(owner, initializer.Value);
                         }
                     }
 
                     break;
                 case IMethodSymbol { MethodKind: MethodKind.Constructor }:
-                    foreach (var assignment in context.OperationBlocks.SelectMany(b => b.DescendantsAndSelf()).OfType<ISimpleAssignmentOperation>())
+                    foreach (var assignment in blocks.SelectMany(b => b.DescendantsAndSelf()).OfType<ISimpleAssignmentOperation>())
                     {
                         var member = assignment.Target switch
                         {
@@ -50,9 +80,9 @@ internal sealed class ModuleState
                     }
 
                     break;
-                case IMethodSymbol { Name: "forward", Parameters.Length: 1, IsOverride: true } forward when context.OperationBlocks.Length == 1:
+                case IMethodSymbol { Name: "forward", Parameters.Length: 1, IsOverride: true } forward when blocks.Length == 1:
                     _forward = forward;
-                    _body = context.OperationBlocks[0];
+                    _body = blocks[0];
                     break;
             }
         }
