@@ -61,6 +61,13 @@ public static class ArithmeticText
     }
 
     /// <summary>A shape as <c>[2,256,24,32,24]</c>; −1 (any size, in [OutputShape]) stays −1.</summary>
+    /// <summary>One value when every dimension has it (<c>3</c>), else the tuple (<c>(3, 1)</c>).</summary>
+    public static string Compact(IEnumerable<long> values)
+    {
+        var list = values.ToList();
+        return list.Distinct().Count() == 1 ? N(list[0]) : Tuple(list);
+    }
+
     public static string Shape(IEnumerable<long> dims) => "[" + string.Join(",", dims.Select(R)) + "]";
 
     public static string Sizes(IEnumerable<long> dims) => string.Join(",", dims.Select(N));

@@ -61,7 +61,7 @@ public static class MirrorPairing
         }
 
         var fix = fixes.All(f => f is not null) ? new TransposedFix(fixes.Select(f => f!.Value.Padding).ToArray(), fixes.Select(f => f!.Value.OutputPadding).ToArray()) : null;
-        var message = $"{decoder.TorchName}(k={Tuple(decoder.Kernel.KnownValues!)}, s={Tuple(decoder.Stride.KnownValues!)}, p={Tuple(decoder.Padding.KnownValues!)}, op={Tuple(decoder.OutputPadding.KnownValues ?? new long[decoder.SpatialRank])}) maps "
+        var message = $"{decoder.TorchName}(k={Compact(decoder.Kernel.KnownValues!)}, s={Compact(decoder.Stride.KnownValues!)}, p={Compact(decoder.Padding.KnownValues!)}, op={Compact(decoder.OutputPadding.KnownValues ?? new long[decoder.SpatialRank])}) maps "
             + string.Join("; ", parts) + ": " + Fix(decoder, fixes);
         return new MirrorMismatch(message, fix, encoderInput.ToArray());
     }
