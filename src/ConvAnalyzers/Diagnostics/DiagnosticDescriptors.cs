@@ -16,6 +16,12 @@ public static class RuleIdentifiers
     public const string EncoderDropsRows = "CONV008";
     public const string OutputShapeMismatch = "CONV009";
     public const string JoinMismatch = "CONV010";
+    public const string EncoderNotInSource = "CONV101";
+    public const string EncoderInputUnknown = "CONV102";
+    public const string DecoderNotPartial = "CONV103";
+    public const string LayerNotMirrorable = "CONV104";
+    public const string ArgumentNotConstant = "CONV105";
+    public const string NoExactMirror = "CONV106";
 }
 
 /// <summary>Every diagnostic the package reports, in one place.</summary>
@@ -102,6 +108,26 @@ public static class DiagnosticDescriptors
         "{0}",
         DiagnosticSeverity.Error,
         "torch.cat needs every dimension but the joined one to agree; + needs shapes that broadcast.");
+
+    private const string GeneratorCategory = "TorchSharp.MirrorDecoder";
+
+    public static readonly DiagnosticDescriptor EncoderNotInSource = new(RuleIdentifiers.EncoderNotInSource, "The encoder's source is not in this compilation", "{0}", GeneratorCategory, DiagnosticSeverity.Error, true,
+        "[MirrorDecoder] reads the encoder's layers from its source, which must be in the same project.", HelpLinkBase + RuleIdentifiers.EncoderNotInSource + ".md");
+
+    public static readonly DiagnosticDescriptor EncoderInputUnknown = new(RuleIdentifiers.EncoderInputUnknown, "The encoder has no known input shape", "{0}", GeneratorCategory, DiagnosticSeverity.Error, true,
+        "The decoder's shapes follow from the encoder's input: give it in [MirrorDecoder(typeof(Encoder), 2, 256, 24, 32, 24)] or as the encoder's single [InputShape].", HelpLinkBase + RuleIdentifiers.EncoderInputUnknown + ".md");
+
+    public static readonly DiagnosticDescriptor DecoderNotPartial = new(RuleIdentifiers.DecoderNotPartial, "The decoder class cannot be generated into", "{0}", GeneratorCategory, DiagnosticSeverity.Error, true,
+        "A [MirrorDecoder] class must be partial, not generic, and nested only in partial types.", HelpLinkBase + RuleIdentifiers.DecoderNotPartial + ".md");
+
+    public static readonly DiagnosticDescriptor LayerNotMirrorable = new(RuleIdentifiers.LayerNotMirrorable, "An encoder layer cannot be mirrored", "{0}", GeneratorCategory, DiagnosticSeverity.Error, true,
+        "The generator mirrors convolutions, pools, BatchNorm, Flatten, Linear, activations and dropout; other stages (or stages it cannot follow) have no generated inverse.", HelpLinkBase + RuleIdentifiers.LayerNotMirrorable + ".md");
+
+    public static readonly DiagnosticDescriptor ArgumentNotConstant = new(RuleIdentifiers.ArgumentNotConstant, "An encoder layer argument is not a compile-time constant", "{0}", GeneratorCategory, DiagnosticSeverity.Error, true,
+        "The generated decoder is verified at compile time, so every shape-relevant encoder argument must be a constant.", HelpLinkBase + RuleIdentifiers.ArgumentNotConstant + ".md");
+
+    public static readonly DiagnosticDescriptor NoExactMirror = new(RuleIdentifiers.NoExactMirror, "No exact mirror exists for an encoder layer", "{0}", GeneratorCategory, DiagnosticSeverity.Error, true,
+        "The generator emits a decoder only when its own trace, computed with the shape arithmetic, equals the reversed encoder trace.", HelpLinkBase + RuleIdentifiers.NoExactMirror + ".md");
 
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<DiagnosticDescriptor, DiagnosticDescriptor> CompilationEndDescriptors = new();
 

@@ -94,7 +94,7 @@ internal sealed class FlowBuilder
 
         if (NeutralFactories.Contains(method.Name))
         {
-            return NeutralStep.Instance;
+            return new NeutralStep(method.Name);
         }
 
         if (method.Name != "Sequential" || invocation.Arguments.Length != 1)

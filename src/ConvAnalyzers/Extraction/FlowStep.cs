@@ -34,7 +34,10 @@ internal sealed class ClassStep : FlowStep
 /// <summary>Activations, dropout, normalizations that keep the shape.</summary>
 internal sealed class NeutralStep : FlowStep
 {
-    public static readonly NeutralStep Instance = new();
+    public NeutralStep(string factory) => Factory = factory;
+
+    /// <summary>The TorchSharp factory that built it (<c>ReLU</c>, <c>Dropout</c>, ...).</summary>
+    public string Factory { get; }
 }
 
 /// <summary>Anything the analyzers do not understand: shapes stop being known here, and nothing is reported.</summary>

@@ -65,6 +65,9 @@ internal sealed class ShapePropagator
     /// <summary>Every layer the flow ran, with the shape it returned (for messages that walk the trace).</summary>
     public List<(LayerCall Call, TensorShape Output)> Trace { get; } = new();
 
+    /// <summary>Every module stage applied, in execution order, shape-keeping ones included (what a mirror decoder reverses).</summary>
+    public List<(FlowStep Step, TensorShape Input, TensorShape Output)> Stages { get; } = new();
+
     public TensorValue? Apply(FlowStep step, TensorValue? value, IReadOnlyList<long>? requestedOutputSize = null)
     {
         if (value is null)
@@ -75,6 +78,7 @@ internal sealed class ShapePropagator
         switch (step)
         {
             case NeutralStep:
+                Stages.Add((step, value.Shape, value.Shape));
                 return value;
             case SequenceStep sequence:
                 foreach (var inner in sequence.Steps)
@@ -130,6 +134,7 @@ internal sealed class ShapePropagator
 
         var output = outcome.Output!;
         Trace.Add((call, output));
+        Stages.Add((new LayerStep(call), value.Shape, output));
         var pending = value.Pending;
         if (g.Kind.IsFeatureLayer() && g.Kind != LayerKind.BatchNorm)
         {

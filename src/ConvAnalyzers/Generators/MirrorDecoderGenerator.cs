@@ -1,0 +1,36 @@
+using System.Linq;
+using ConvAnalyzers.Model;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Text;
+
+namespace ConvAnalyzers.Generators;
+
+/// <summary>
+/// Generates verified mirror decoders for <c>[MirrorDecoder(typeof(Encoder))]</c> partial classes (DESIGN.md §5):
+/// every encoder stage gets its inverse, in reverse order, and nothing is emitted unless the decoder's own trace,
+/// computed with the shape arithmetic, equals the reversed encoder trace.
+/// </summary>
+[Generator(LanguageNames.CSharp)]
+public sealed partial class MirrorDecoderGenerator : IIncrementalGenerator
+{
+    public const string AttributeName = "ConvAnalyzers.MirrorDecoderAttribute";
+
+    /// <summary>The tracking name of the parse step, for caching tests.</summary>
+    public const string ParseStep = "MirrorDecoderParse";
+
+    public void Initialize(IncrementalGeneratorInitializationContext context)
+    {
+        var results = context.SyntaxProvider.ForAttributeWithMetadataName(
+                AttributeName,
+                static (node, _) => node is ClassDeclarationSyntax,
+                static (syntax, cancellationToken) => Parser.Parse(syntax, cancellationToken))
+            .WithTrackingName(ParseStep);
+
+        // Diagnostics go out on their own, so that a moved location never forces the code to be emitted again.
+        context.RegisterSourceOutput(results.SelectMany(static (r, _) => r.Diagnostics), static (output, info) => output.ReportDiagnostic(Parser.ToDiagnostic(info)));
+        context.RegisterSourceOutput(
+            results.Select(static (r, _) => r.Spec).Where(static s => s is not null),
+            static (output, spec) => output.AddSource(Emitter.HintName(spec!), SourceText.From(Emitter.Emit(spec!), System.Text.Encoding.UTF8)));
+    }
+}

@@ -1,0 +1,44 @@
+using ConvAnalyzers.Generators;
+using ConvAnalyzers.TestSources;
+using ConvAnalyzers.Tests.Analyzers;
+using ConvAnalyzers.Tests.Verifiers;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Xunit;
+
+namespace ConvAnalyzers.Tests.Generators;
+
+public sealed class MirrorDecoderGeneratorTests
+{
+    public static TheoryData<string> Cases() => new(GeneratorSources.All.Keys);
+
+    internal static async Task<(GeneratorDriverRunResult Result, Compilation Output)> RunAsync(string source, GeneratorDriver? driver = null)
+    {
+        var compilation = await TestCompilation.CreateAsync(source, (AttributesGenerator.HintName, AttributesGenerator.Source));
+        driver ??= CSharpGeneratorDriver.Create([new MirrorDecoderGenerator().AsSourceGenerator()], driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
+        driver = driver.RunGeneratorsAndUpdateCompilation(compilation, out var output, out _);
+        return (driver.GetRunResult(), output);
+    }
+
+    /// <summary>The exact generated code, compared with tests/ConvAnalyzers.Tests/Generators/Snapshots (CONV_UPDATE_SNAPSHOTS=1 rewrites them).</summary>
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task Generated_code_matches_the_snapshot_and_compiles(string name)
+    {
+        var (result, output) = await RunAsync(GeneratorSources.All[name].Source);
+        Assert.Empty(result.Diagnostics);
+        Assert.All(result.Results, r => Assert.Null(r.Exception));
+        var generated = Assert.Single(result.GeneratedTrees);
+        Assert.Empty(output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning));
+
+        var path = Path.Combine(AnalyzerHygieneTests.RepositoryRoot(), "tests/ConvAnalyzers.Tests/Generators/Snapshots", name + ".g.cs");
+        var text = generated.GetText().ToString().ReplaceLineEndings("\n");
+        if (Environment.GetEnvironmentVariable("CONV_UPDATE_SNAPSHOTS") == "1")
+        {
+            File.WriteAllText(path, text);
+        }
+
+        Assert.True(File.Exists(path), "missing snapshot " + path + " (run with CONV_UPDATE_SNAPSHOTS=1)");
+        Assert.Equal(File.ReadAllText(path).ReplaceLineEndings("\n"), text);
+    }
+}
