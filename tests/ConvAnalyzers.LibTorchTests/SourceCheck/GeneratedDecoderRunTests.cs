@@ -1,0 +1,200 @@
+using System.Globalization;
+using System.Reflection;
+using System.Text;
+using ConvAnalyzers.Generators;
+using ConvAnalyzers.TestSources;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using TorchSharp;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace ConvAnalyzers.LibTorchTests.SourceCheck;
+
+/// <summary>
+/// Generated decoders compiled in memory (batched into few compilations) and run on libtorch:
+/// decoder(encoder(x)) has x's shape and VerifyShapes passes, for the snapshot encoders and for seeded random ones.
+/// CONV_DECODER_CASES sets the random count (default 240); CONV_DECODER_DEVICE a device ("cuda" on a CUDA build of
+/// libtorch; CPU here, where CUDA is not available).
+/// </summary>
+public sealed class GeneratedDecoderRunTests
+{
+    private readonly ITestOutputHelper _output;
+
+    public GeneratedDecoderRunTests(ITestOutputHelper output) => _output = output;
+
+    private static torch.Device Device() => torch.device(Environment.GetEnvironmentVariable("CONV_DECODER_DEVICE") ?? "cpu");
+
+    private static (Assembly Assembly, IReadOnlyList<Diagnostic> Diagnostics) Generate(IEnumerable<(string Path, string Source)> files)
+    {
+        var compilation = InMemoryCompiler.Compile("Decoders" + Guid.NewGuid().ToString("N"), files.Append((AttributesGenerator.HintName, AttributesGenerator.Source)));
+        GeneratorDriver driver = CSharpGeneratorDriver.Create(new MirrorDecoderGenerator());
+        driver.RunGeneratorsAndUpdateCompilation(compilation, out var output, out var diagnostics);
+        var result = driver.GetRunResult();
+        Assert.All(result.Results, r => Assert.Null(r.Exception));
+        return (InMemoryCompiler.Load(output), diagnostics.Concat(result.Diagnostics).ToList());
+    }
+
+    private static void RoundTrip(Assembly assembly, string encoderName, string decoderName, long[] input)
+    {
+        using var scope = torch.NewDisposeScope();
+        var device = Device();
+        var encoder = (torch.nn.Module<torch.Tensor, torch.Tensor>)Activator.CreateInstance(assembly.GetType(encoderName)!)!;
+        var decoderType = assembly.GetType(decoderName)!;
+        var decoder = (torch.nn.Module<torch.Tensor, torch.Tensor>)Activator.CreateInstance(decoderType, device, null)!;
+        encoder.to(device);
+        using var noGrad = torch.no_grad();
+        var x = torch.zeros(input, device: device);
+        var y = decoder.call(encoder.call(x));
+        Assert.Equal(input, y.shape);
+        decoderType.GetMethod("VerifyShapes")!.Invoke(decoder, [device]);
+        var trace = (IReadOnlyList<long[]>)decoderType.GetProperty("ShapeTrace")!.GetValue(null)!;
+        Assert.Equal(input, trace[^1]);
+    }
+
+    public static TheoryData<string> Cases() => new(GeneratorSources.All.Keys);
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Snapshot_decoders_reproduce_their_encoder_input(string name)
+    {
+        LibTorch.EnsureLoaded();
+        var (source, decoder, input) = GeneratorSources.All[name];
+        var (assembly, diagnostics) = Generate([("Case.cs", source)]);
+        Assert.DoesNotContain(diagnostics, d => d.Severity == DiagnosticSeverity.Error);
+        var encoder = assembly.GetTypes().Single(t => t.Name.EndsWith("Encoder", StringComparison.Ordinal) && !t.Name.EndsWith("Decoder", StringComparison.Ordinal)).FullName!;
+        RoundTrip(assembly, encoder, decoder, input);
+    }
+
+    [Fact]
+    public void Random_encoders_get_decoders_that_reproduce_their_input()
+    {
+        LibTorch.EnsureLoaded();
+        var seed = Oracle.ArithmeticOracleTests.Seed();
+        var count = int.TryParse(Environment.GetEnvironmentVariable("CONV_DECODER_CASES"), out var n) && n > 0 ? n : 240;
+        var rng = new Random(seed);
+        var cases = Enumerable.Range(0, count).Select(i => RandomEncoder(rng, i)).ToList();
+        var generated = 0;
+        var refused = new List<string>();
+        foreach (var batch in cases.Chunk(60))
+        {
+            var (assembly, diagnostics) = Generate(batch.Select(c => ($"E{c.Index}.cs", c.Source)));
+            foreach (var c in batch)
+            {
+                var errors = diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error && d.Location.SourceTree?.FilePath == $"E{c.Index}.cs").ToList();
+                if (assembly.GetType($"Decoder{c.Index}")?.GetMethod("VerifyShapes") is null)
+                {
+                    // Refused with a diagnostic (CONV104-CONV106), never silently.
+                    Assert.True(errors.Count > 0, $"no decoder and no diagnostic for seed {seed} case {c.Index}:\n{c.Source}");
+                    refused.Add($"{c.Index}: {errors[0].Id} {errors[0].GetMessage()}");
+                    continue;
+                }
+
+                try
+                {
+                    RoundTrip(assembly, $"Encoder{c.Index}", $"Decoder{c.Index}", c.Input);
+                }
+                catch (Exception e)
+                {
+                    throw new InvalidOperationException($"seed {seed} case {c.Index}:\n{c.Source}", e);
+                }
+
+                generated++;
+            }
+        }
+
+        _output.WriteLine($"generated decoders: seed {seed}, {generated} of {count} random encoders round-tripped on {Device()}; refused: {refused.Count}");
+        foreach (var r in refused.Take(10))
+        {
+            _output.WriteLine("  " + r);
+        }
+
+        Assert.True(generated >= 200 * count / 240, $"only {generated} decoders generated:\n" + string.Join("\n", refused.Take(20)));
+    }
+
+    private sealed record EncoderCase(int Index, string Source, long[] Input);
+
+    /// <summary>A random encoder: depth 1-6 of strided/unstrided convs (kernels, paddings, dilations), pools, BatchNorm, activations, sometimes a dense bottleneck.</summary>
+    private static EncoderCase RandomEncoder(Random rng, int index)
+    {
+        var rank = rng.Next(1, 4);
+        var spatial = Enumerable.Range(0, rank).Select(_ => (long)rng.Next(rank == 3 ? 9 : 16, rank == 3 ? 20 : 48)).ToArray();
+        var channels = (long)rng.Next(1, 4);
+        var input = new long[] { rng.Next(1, 3), channels }.Concat(spatial).ToArray();
+        var layers = new List<string>();
+        var current = spatial.ToArray();
+        var depth = rng.Next(1, 7);
+        for (var i = 0; i < depth; i++)
+        {
+            var roll = rng.NextDouble();
+            if (roll < 0.2 && current.All(s => s >= 4))
+            {
+                layers.Add($"nn.MaxPool{rank}d(2)");
+                current = current.Select(s => s / 2).ToArray();
+                continue;
+            }
+
+            var k = (long)rng.Next(1, 5);
+            var s = (long)rng.Next(1, 3);
+            var d = (long)(rng.NextDouble() < 0.2 ? 2 : 1);
+            var p = (long)rng.Next(0, (int)(d * (k - 1) / 2) + 1);
+            var span = d * (k - 1) + 1;
+            if (current.Any(c => c + 2 * p < span))
+            {
+                continue;
+            }
+
+            var outChannels = (long)rng.Next(1, 6);
+            var anisotropic = rank > 1 && rng.NextDouble() < 0.3;
+            var kernelText = anisotropic ? "(" + string.Join(", ", Enumerable.Range(0, rank).Select(j => j == 0 ? k : Math.Max(1, k - 1))) + ")" : k.ToString(CultureInfo.InvariantCulture);
+            var kernels = Enumerable.Range(0, rank).Select(j => anisotropic && j > 0 ? Math.Max(1, k - 1) : k).ToArray();
+            var strideText = anisotropic ? "(" + string.Join(", ", Enumerable.Repeat(s, rank)) + ")" : s.ToString(CultureInfo.InvariantCulture);
+            var padText = anisotropic ? "(" + string.Join(", ", Enumerable.Repeat(p, rank)) + ")" : p.ToString(CultureInfo.InvariantCulture);
+            var dilText = anisotropic ? "(" + string.Join(", ", Enumerable.Repeat(d, rank)) + ")" : d.ToString(CultureInfo.InvariantCulture);
+            if (current.Select((c, j) => c + 2 * p - (d * (kernels[j] - 1)) - 1).Any(v => v < 0))
+            {
+                continue;
+            }
+
+            // A named `padding: 0` also fits the Padding overload (C# converts a constant 0 to the enum): left out.
+            var paddingArgument = padText == "0" ? string.Empty : $", padding: {padText}";
+            layers.Add($"nn.Conv{rank}d({channels}, {outChannels}, {kernelText}, stride: {strideText}{paddingArgument}, dilation: {dilText})");
+            current = current.Select((c, j) => ((c + 2 * p - (d * (kernels[j] - 1)) - 1) / s) + 1).ToArray();
+            channels = outChannels;
+            if (rng.NextDouble() < 0.4)
+            {
+                layers.Add($"nn.BatchNorm{rank}d({channels})");
+            }
+
+            if (rng.NextDouble() < 0.6)
+            {
+                layers.Add(rng.Next(2) == 0 ? "nn.ReLU()" : "nn.LeakyReLU()");
+            }
+        }
+
+        if (layers.Count == 0)
+        {
+            layers.Add($"nn.Conv{rank}d({channels}, 2, 1)");
+            channels = 2;
+        }
+
+        if (rng.NextDouble() < 0.25)
+        {
+            var flat = channels * current.Aggregate(1L, (a, b) => a * b);
+            layers.Add("nn.Flatten()");
+            layers.Add($"nn.Linear({flat}, {rng.Next(4, 17)})");
+        }
+
+        var source = new StringBuilder(GeneratorSources.Usings);
+        source.AppendLine($"[ConvAnalyzers.InputShape({string.Join(", ", input)})]");
+        source.AppendLine($"public sealed class Encoder{index} : nn.Module<Tensor, Tensor>");
+        source.AppendLine("{");
+        source.AppendLine($"    private readonly nn.Module<Tensor, Tensor> net = nn.Sequential({string.Join(", ", layers)});");
+        source.AppendLine($"    public Encoder{index}() : base(\"Encoder{index}\") => RegisterComponents();");
+        source.AppendLine("    public override Tensor forward(Tensor x) => net.forward(x);");
+        source.AppendLine("}");
+        source.AppendLine($"[ConvAnalyzers.MirrorDecoder(typeof(Encoder{index}))]");
+        source.AppendLine($"public partial class Decoder{index} {{ }}");
+        return new EncoderCase(index, source.ToString(), input);
+    }
+}
