@@ -1,0 +1,98 @@
+using System.Collections;
+using System.Reflection;
+using ConvAnalyzers.Generators;
+using ConvAnalyzers.TestSources;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Xunit;
+
+namespace ConvAnalyzers.Tests.Generators;
+
+/// <summary>The generator stays incremental: equal models for equal input, Cached/Unchanged steps after edits that do not matter.</summary>
+public sealed class GeneratorCachingTests
+{
+    private static readonly string Source = GeneratorSources.All["Seed3d"].Source;
+
+    private static async Task<(GeneratorDriver Driver, Compilation Compilation)> FirstRun()
+    {
+        var compilation = await Verifiers.TestCompilation.CreateAsync(Source, (AttributesGenerator.HintName, AttributesGenerator.Source));
+        GeneratorDriver driver = CSharpGeneratorDriver.Create([new MirrorDecoderGenerator().AsSourceGenerator()], driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
+        driver = driver.RunGenerators(compilation);
+        return (driver, compilation);
+    }
+
+    private static IEnumerable<IncrementalStepRunReason> Reasons(GeneratorDriver driver, string step) =>
+        driver.GetRunResult().Results[0].TrackedSteps[step].SelectMany(s => s.Outputs).Select(o => o.Reason);
+
+    private static IEnumerable<IncrementalStepRunReason> OutputReasons(GeneratorDriver driver) =>
+        driver.GetRunResult().Results[0].TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(s => s.Outputs).Select(o => o.Reason);
+
+    [Fact]
+    public async Task An_unrelated_edit_leaves_every_step_cached()
+    {
+        var (driver, compilation) = await FirstRun();
+        var edited = compilation.AddSyntaxTrees(CSharpSyntaxTree.ParseText("public class Unrelated { public int Value => 42; }", (CSharpParseOptions)compilation.SyntaxTrees.First().Options));
+        driver = driver.RunGenerators(edited);
+        Assert.All(Reasons(driver, MirrorDecoderGenerator.ParseStep), r => Assert.True(r is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, r.ToString()));
+        Assert.All(OutputReasons(driver), r => Assert.True(r is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, r.ToString()));
+    }
+
+    [Fact]
+    public async Task A_comment_in_the_encoder_leaves_the_output_unchanged()
+    {
+        var (driver, compilation) = await FirstRun();
+        var tree = compilation.SyntaxTrees.First();
+        var edited = compilation.ReplaceSyntaxTree(tree, tree.WithChangedText(Microsoft.CodeAnalysis.Text.SourceText.From(Source.Replace("public sealed class Encoder", "// the encoder\n        public sealed class Encoder"))));
+        driver = driver.RunGenerators(edited);
+        Assert.Contains(IncrementalStepRunReason.Unchanged, Reasons(driver, MirrorDecoderGenerator.ParseStep));
+        Assert.All(OutputReasons(driver), r => Assert.True(r is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, r.ToString()));
+    }
+
+    [Fact]
+    public async Task Changing_an_encoder_constant_regenerates()
+    {
+        var (driver, compilation) = await FirstRun();
+        var tree = compilation.SyntaxTrees.First();
+        var edited = compilation.ReplaceSyntaxTree(tree, tree.WithChangedText(Microsoft.CodeAnalysis.Text.SourceText.From(Source.Replace("nn.Conv3d(256, 128, 3, stride: 2, padding: 1)", "nn.Conv3d(256, 64, 3, stride: 2, padding: 1)").Replace("BatchNorm3d(128)", "BatchNorm3d(64)"))));
+        driver = driver.RunGenerators(edited);
+        Assert.Contains(IncrementalStepRunReason.Modified, Reasons(driver, MirrorDecoderGenerator.ParseStep));
+        Assert.Contains("ConvTranspose3d(64, 256", driver.GetRunResult().GeneratedTrees.Single().ToString());
+    }
+
+    [Fact]
+    public async Task Equal_input_gives_equal_models_and_no_symbol_syntax_or_compilation_in_them()
+    {
+        var (driver, _) = await FirstRun();
+        var (again, _) = await FirstRun();
+        var first = driver.GetRunResult().Results[0].TrackedSteps[MirrorDecoderGenerator.ParseStep].SelectMany(s => s.Outputs).Select(o => o.Value).ToList();
+        var second = again.GetRunResult().Results[0].TrackedSteps[MirrorDecoderGenerator.ParseStep].SelectMany(s => s.Outputs).Select(o => o.Value).ToList();
+        Assert.Equal(first, second);
+        Assert.Equal(first.Select(v => v.GetHashCode()), second.Select(v => v.GetHashCode()));
+        foreach (var value in first)
+        {
+            Walk(value, new HashSet<object>(ReferenceEqualityComparer.Instance));
+        }
+    }
+
+    private static void Walk(object? value, HashSet<object> seen)
+    {
+        if (value is null || value is string || value.GetType().IsPrimitive || !seen.Add(value))
+        {
+            return;
+        }
+
+        Assert.False(value is ISymbol or SyntaxNode or Compilation or SemanticModel or Location or SyntaxTree, $"{value.GetType()} in a pipeline value");
+        if (value is IEnumerable items)
+        {
+            foreach (var item in items)
+            {
+                Walk(item, seen);
+            }
+        }
+
+        foreach (var field in value.GetType().GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic))
+        {
+            Walk(field.GetValue(value), seen);
+        }
+    }
+}
