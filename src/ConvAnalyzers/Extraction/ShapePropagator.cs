@@ -34,6 +34,9 @@ internal sealed class PropagationReport
 
     public Dictionary<Location, List<(string Input, string Message)>> Joins { get; } = new();
 
+    /// <summary>Layers reached whose output could not be known (an argument that is not a constant): the flow stopped there.</summary>
+    public List<LayerCall> Unknown { get; } = new();
+
     /// <summary>Per decoder layer: how often it gave its encoder's shape back, and the first time it did not.</summary>
     public Dictionary<Location, (int Matched, int Missed, string? FirstMiss)> PairOutcomes { get; } = new();
 
@@ -123,6 +126,7 @@ internal sealed class ShapePropagator
         var location = call.Invocation.Syntax.GetLocation();
         if (!outcome.IsKnown)
         {
+            _report.Unknown.Add(call);
             return null;
         }
 

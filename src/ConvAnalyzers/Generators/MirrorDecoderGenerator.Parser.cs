@@ -84,6 +84,14 @@ public sealed partial class MirrorDecoderGenerator
                     $"{failed.Call.Geometry.TorchName} fails on the encoder's input {failure.Input}, so it has no mirror: {failed.Outcome.Violations[0].Message}");
             }
 
+            if (output is null && report.Unknown.FirstOrDefault() is { } unknownLayer)
+            {
+                var parameter = new[] { "in_channels", "out_channels", "kernel_size", "stride", "padding", "output_padding", "dilation", "groups", "in_features", "out_features" }
+                    .FirstOrDefault(p => unknownLayer.ArgumentFor(p) is { } a && Extraction.ConstantEvaluator.Evaluate(a.Value, cancellationToken) is null) ?? "an argument";
+                return Fail(RuleIdentifiers.ArgumentNotConstant, unknownLayer.LocationOf(parameter),
+                    $"{parameter} of {unknownLayer.Geometry.TorchName} is not a compile-time constant, so the generator cannot verify a mirror for it");
+            }
+
             if (output is null)
             {
                 return Fail(RuleIdentifiers.LayerNotMirrorable, attributeLocation,

@@ -53,7 +53,9 @@ public sealed class AnalyzerHygieneTests
     {
         var root = RepositoryRoot();
         var unshipped = File.ReadAllText(Path.Combine(root, "src/ConvAnalyzers/Diagnostics/AnalyzerReleases.Unshipped.md"));
-        foreach (var descriptor in new DiagnosticAnalyzer[] { new LayerAnalyzer(), new NetworkAnalyzer() }.SelectMany(a => a.SupportedDiagnostics))
+        var generatorDescriptors = typeof(ConvAnalyzers.Diagnostics.DiagnosticDescriptors).GetFields()
+            .Where(f => f.FieldType == typeof(DiagnosticDescriptor)).Select(f => (DiagnosticDescriptor)f.GetValue(null)!);
+        foreach (var descriptor in new DiagnosticAnalyzer[] { new LayerAnalyzer(), new NetworkAnalyzer() }.SelectMany(a => a.SupportedDiagnostics).Concat(generatorDescriptors))
         {
             Assert.True(File.Exists(Path.Combine(root, "docs/rules", descriptor.Id + ".md")), descriptor.Id + " has no help page");
             Assert.Contains(descriptor.Id + " |", unshipped);
