@@ -1,0 +1,1 @@
+System.Console.WriteLine("ShapeBugs is built to show ConvAnalyzers' diagnostics; it is not meant to run.");
