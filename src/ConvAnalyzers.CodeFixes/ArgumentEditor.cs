@@ -1,6 +1,8 @@
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -23,6 +25,20 @@ internal static class ArgumentEditor
     };
 
     public static string TorchSharpName(string parameter) => TorchSharpNames.TryGetValue(parameter, out var name) ? name : parameter;
+
+    /// <summary>The document with the call's arguments set (unchanged when they cannot be written for its overload).</summary>
+    public static async Task<Document> ApplyAsync(Document document, InvocationExpressionSyntax invocation, IReadOnlyList<(string Parameter, long[] Values)> edits, CancellationToken cancellationToken)
+    {
+        var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
+        var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+        if (model?.GetOperation(invocation, cancellationToken) is not IInvocationOperation operation || root is null)
+        {
+            return document;
+        }
+
+        var edited = Edit(invocation, operation, edits);
+        return edited is null ? document : document.WithSyntaxRoot(root.ReplaceNode(invocation, edited));
+    }
 
     /// <summary>Null when a value cannot be written for the overload the call binds to (a per-dimension value for a scalar parameter).</summary>
     public static InvocationExpressionSyntax? Edit(InvocationExpressionSyntax invocation, IInvocationOperation operation, IReadOnlyList<(string Parameter, long[] Values)> edits)

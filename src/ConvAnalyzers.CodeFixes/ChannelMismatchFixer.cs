@@ -40,7 +40,7 @@ public sealed class ChannelMismatchFixer : CodeFixProvider
             }
 
             context.RegisterCodeFix(
-                CodeAction.Create($"Set {parameter}: {received} (what the layer receives)", ct => FixAsync(context.Document, invocation, parameter, received, ct), EquivalenceKey),
+                CodeAction.Create($"Set {parameter}: {received} (what the layer receives)", ct => ArgumentEditor.ApplyAsync(context.Document, invocation, new[] { (parameter, new[] { received }) }, ct), EquivalenceKey),
                 diagnostic);
 
             if (diagnostic.Properties.TryGetValue("producer_parameter", out var producerParameter) && producerParameter is not null
@@ -49,22 +49,9 @@ public sealed class ChannelMismatchFixer : CodeFixProvider
                 && root.FindNode(diagnostic.AdditionalLocations[0].SourceSpan, getInnermostNodeForTie: true)?.FirstAncestorOrSelf<InvocationExpressionSyntax>() is { } producer)
             {
                 context.RegisterCodeFix(
-                    CodeAction.Create($"Set the producing layer's {producerParameter}: {expected} (what this layer expects)", ct => FixAsync(context.Document, producer, producerParameter, expected, ct), ProducerEquivalenceKey),
+                    CodeAction.Create($"Set the producing layer's {producerParameter}: {expected} (what this layer expects)", ct => ArgumentEditor.ApplyAsync(context.Document, producer, new[] { (producerParameter, new[] { expected }) }, ct), ProducerEquivalenceKey),
                     diagnostic);
             }
         }
-    }
-
-    private static async Task<Document> FixAsync(Document document, InvocationExpressionSyntax invocation, string parameter, long received, CancellationToken cancellationToken)
-    {
-        var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
-        var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
-        if (model?.GetOperation(invocation, cancellationToken) is not IInvocationOperation operation || root is null)
-        {
-            return document;
-        }
-
-        var edited = ArgumentEditor.Edit(invocation, operation, new[] { (parameter, new[] { received }) });
-        return edited is null ? document : document.WithSyntaxRoot(root.ReplaceNode(invocation, edited));
     }
 }

@@ -60,8 +60,7 @@ public sealed class DecoderMismatchFixer : CodeFixProvider
     private static async Task<Document> FixAsync(Document document, InvocationExpressionSyntax invocation, long[] paddings, long[] outputPaddings, CancellationToken cancellationToken)
     {
         var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
-        var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
-        if (model?.GetOperation(invocation, cancellationToken) is not IInvocationOperation operation || root is null)
+        if (model?.GetOperation(invocation, cancellationToken) is not IInvocationOperation operation)
         {
             return document;
         }
@@ -73,8 +72,7 @@ public sealed class DecoderMismatchFixer : CodeFixProvider
         }
 
         edits.Add(("output_padding", outputPaddings));
-        var edited = ArgumentEditor.Edit(invocation, operation, edits);
-        return edited is null ? document : document.WithSyntaxRoot(root.ReplaceNode(invocation, edited));
+        return await ArgumentEditor.ApplyAsync(document, invocation, edits, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>True when the call's padding already has these values (then only output_padding changes).</summary>

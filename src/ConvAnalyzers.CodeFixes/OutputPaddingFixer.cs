@@ -86,7 +86,7 @@ public sealed class OutputPaddingFixer : CodeFixProvider
             if (sameSize && newOutputPadding.Distinct().Count() == 1 && newPadding.Distinct().Count() == 1)
             {
                 var title = $"Set padding: {DecoderMismatchFixer.Format(newPadding)}, output_padding: {DecoderMismatchFixer.Format(newOutputPadding)} (same output size)";
-                context.RegisterCodeFix(CodeAction.Create(title, ct => Apply(context.Document, invocation, new[] { ("padding", newPadding), ("output_padding", newOutputPadding) }, ct), SameSizeKey), diagnostic);
+                context.RegisterCodeFix(CodeAction.Create(title, ct => ArgumentEditor.ApplyAsync(context.Document, invocation, new[] { ("padding", newPadding), ("output_padding", newOutputPadding) }, ct), SameSizeKey), diagnostic);
                 continue;
             }
 
@@ -95,21 +95,8 @@ public sealed class OutputPaddingFixer : CodeFixProvider
             {
                 var smaller = outputPadding.Zip(largest, (a, b) => a - b).Max();
                 var title = $"Set output_padding: {largest[0]} (the output gets {smaller} smaller)";
-                context.RegisterCodeFix(CodeAction.Create(title, ct => Apply(context.Document, invocation, new[] { ("output_padding", largest) }, ct), LargestLegalKey), diagnostic);
+                context.RegisterCodeFix(CodeAction.Create(title, ct => ArgumentEditor.ApplyAsync(context.Document, invocation, new[] { ("output_padding", largest) }, ct), LargestLegalKey), diagnostic);
             }
         }
-    }
-
-    private static async Task<Document> Apply(Document document, InvocationExpressionSyntax invocation, IReadOnlyList<(string, long[])> edits, CancellationToken cancellationToken)
-    {
-        var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
-        var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
-        if (model?.GetOperation(invocation, cancellationToken) is not IInvocationOperation operation || root is null)
-        {
-            return document;
-        }
-
-        var edited = ArgumentEditor.Edit(invocation, operation, edits);
-        return edited is null ? document : document.WithSyntaxRoot(root.ReplaceNode(invocation, edited));
     }
 }

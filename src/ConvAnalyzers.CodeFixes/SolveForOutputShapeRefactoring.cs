@@ -64,7 +64,7 @@ public sealed class SolveForOutputShapeRefactoring : CodeRefactoringProvider
                 }
 
                 var title = $"Solve for output {ArithmeticText.Sizes(target)} ({name}): " + string.Join(", ", edits.Select(e => $"{e.Parameter}: {DecoderMismatchFixer.Format(e.Values)}"));
-                context.RegisterRefactoring(CodeAction.Create(title, ct => Apply(document, invocation, edits, ct), title));
+                context.RegisterRefactoring(CodeAction.Create(title, ct => ArgumentEditor.ApplyAsync(document, invocation, edits, ct), title));
             }
         }
     }
@@ -106,20 +106,8 @@ public sealed class SolveForOutputShapeRefactoring : CodeRefactoringProvider
             return new List<Model.TensorShape>();
         }
 
-        var states = new Dictionary<INamedTypeSymbol, ModuleState?>(SymbolEqualityComparer.Default);
-        ModuleState? State(INamedTypeSymbol t)
-        {
-            if (!states.TryGetValue(t, out var state))
-            {
-                states[t] = state = t.Locations.Any(l => l.IsInSource) && t.TypeKind == TypeKind.Class
-                    ? ModuleState.FromSyntax(t, tree => compilation.GetSemanticModel(tree), cancellationToken)
-                    : null;
-            }
-
-            return state;
-        }
-
-        ModuleModel? Resolve(INamedTypeSymbol t) => ModuleModel.Resolve(t, State);
+        var modules = new SourceModules(compilation, cancellationToken);
+        ModuleModel? Resolve(INamedTypeSymbol t) => modules.Resolve(t);
         if (Resolve(type) is not { Forward: not null } model)
         {
             return new List<Model.TensorShape>();
@@ -130,18 +118,5 @@ public sealed class SolveForOutputShapeRefactoring : CodeRefactoringProvider
         return report.Layers.TryGetValue(invocation.GetLocation(), out var runs)
             ? runs.Select(r => r.Run.LayerInput).Distinct().ToList()
             : new List<Model.TensorShape>();
-    }
-
-    private static async Task<Document> Apply(Document document, InvocationExpressionSyntax invocation, IReadOnlyList<(string, long[])> edits, CancellationToken cancellationToken)
-    {
-        var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
-        var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
-        if (model?.GetOperation(invocation, cancellationToken) is not IInvocationOperation operation || root is null)
-        {
-            return document;
-        }
-
-        var edited = ArgumentEditor.Edit(invocation, operation, edits);
-        return edited is null ? document : document.WithSyntaxRoot(root.ReplaceNode(invocation, edited));
     }
 }

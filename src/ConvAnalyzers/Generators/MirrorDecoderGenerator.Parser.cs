@@ -54,20 +54,8 @@ public sealed partial class MirrorDecoderGenerator
                     : $"{encoder.Name} has {inputs.Count} input shapes: choose one in [MirrorDecoder(typeof({encoder.Name}), ...)]");
             }
 
-            var states = new Dictionary<INamedTypeSymbol, ModuleState?>(SymbolEqualityComparer.Default);
-            ModuleState? State(INamedTypeSymbol t)
-            {
-                if (!states.TryGetValue(t, out var state))
-                {
-                    states[t] = state = t.Locations.Any(l => l.IsInSource) && t.TypeKind == TypeKind.Class
-                        ? ModuleState.FromSyntax(t, tree => compilation.GetSemanticModel(tree), cancellationToken)
-                        : null;
-                }
-
-                return state;
-            }
-
-            ModuleModel? Resolve(INamedTypeSymbol t) => ModuleModel.Resolve(t, State);
+            var modules = new SourceModules(compilation, cancellationToken);
+            ModuleModel? Resolve(INamedTypeSymbol t) => modules.Resolve(t);
             if (Resolve(encoder) is not { Forward: not null } encoderModel)
             {
                 return Fail(RuleIdentifiers.LayerNotMirrorable, attributeLocation, $"{encoder.Name} has no forward(Tensor) the generator can read");

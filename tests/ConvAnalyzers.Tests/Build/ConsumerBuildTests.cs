@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using ConvAnalyzers.Tests.Analyzers;
 using Xunit;
 
@@ -41,22 +40,9 @@ public sealed class ConsumerBuildTests
             var line = decoder.Split('\n')[5];
             var column = line.IndexOf("output_padding: 2", StringComparison.Ordinal) + 1;
 
-            var start = new ProcessStartInfo("dotnet", "build -nologo -v q")
-            {
-                WorkingDirectory = directory.FullName,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            };
-            start.Environment.Remove("MSBuildExtensionsPath");
-            start.Environment.Remove("MSBUILD_EXE_PATH");
-            start.Environment.Remove("MSBuildSDKsPath");
-            using var process = Process.Start(start)!;
-            var output = process.StandardOutput.ReadToEndAsync();
-            var error = process.StandardError.ReadToEndAsync();
-            Assert.True(process.WaitForExit(TimeSpan.FromMinutes(5)), "dotnet build timed out");
-            var text = output.Result + error.Result;
+            var (exitCode, text) = PackedPackage.Dotnet(directory.FullName, "build -nologo -v q");
 
-            Assert.True(process.ExitCode != 0, text);
+            Assert.True(exitCode != 0, text);
             Assert.True(text.Contains("error CONV001", StringComparison.Ordinal), text);
             Assert.True(text.Contains($"Decoder.cs(6,{column}): error CONV001: output padding must be smaller than either stride or dilation", StringComparison.Ordinal), text);
         }
