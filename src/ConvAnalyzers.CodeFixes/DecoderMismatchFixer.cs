@@ -22,6 +22,7 @@ namespace ConvAnalyzers.CodeFixes;
 public sealed class DecoderMismatchFixer : CodeFixProvider
 {
     public const string EquivalenceKey = "ConvAnalyzers.MirrorEncoder";
+    public const string OutputSizeKey = "ConvAnalyzers.MirrorEncoderWithOutputSize";
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIdentifiers.DecoderMismatch);
 
@@ -48,6 +49,21 @@ public sealed class DecoderMismatchFixer : CodeFixProvider
             }
 
             var result = diagnostic.Properties.TryGetValue("result", out var target) && target is not null ? " → " + target : string.Empty;
+            if (outputPaddings.Distinct().Count() > 1)
+            {
+                // Per-dimension values: TorchSharp 0.107's forward(x) would collapse a tuple, so the exact way is
+                // forward(x, output_size) at the layer's single direct call site (with the solver's padding).
+                if (target is not null && model is not null && DirectCallSite.Find(model, invocation, context.CancellationToken) is not null && paddings.Distinct().Count() == 1 && PaddingIs(operation, paddings))
+                {
+                    var sizes = Parse(target);
+                    context.RegisterCodeFix(
+                        CodeAction.Create($"Call forward(x, output_size: {target}){result}", ct => DirectCallSite.UseOutputSizeAsync(context.Document, invocation, sizes.Length, sizes, ct), OutputSizeKey),
+                        diagnostic);
+                }
+
+                continue;
+            }
+
             var title = PaddingIs(operation, paddings)
                 ? $"Set output_padding: {Format(outputPaddings)}{result}"
                 : $"Set padding: {Format(paddings)}, output_padding: {Format(outputPaddings)}{result}";

@@ -38,7 +38,7 @@ public sealed class SolveForOutputShapeRefactoring : CodeRefactoringProvider
             return;
         }
 
-        var inputs = LayerInputs(model.Compilation, symbols, type, invocation, context.CancellationToken);
+        var inputs = KnownInputs.Of(model.Compilation, symbols, type, invocation, context.CancellationToken);
         if (inputs.FirstOrDefault() is not { } input)
         {
             return;
@@ -94,29 +94,5 @@ public sealed class SolveForOutputShapeRefactoring : CodeRefactoringProvider
                 yield return new List<(string, long[])> { ("padding", Enumerable.Repeat(padding, rank).ToArray()) };
             }
         }
-    }
-
-    /// <summary>The shapes this layer receives when its module runs on its [InputShape]s.</summary>
-    private static List<Model.TensorShape> LayerInputs(Compilation compilation, TorchSharpSymbols symbols, INamedTypeSymbol type, InvocationExpressionSyntax invocation, CancellationToken cancellationToken)
-    {
-        var attributes = ShapeAttributes.For(compilation);
-        var inputs = (attributes.MirrorOf(type) is { } encoderType ? attributes.Inputs(encoderType) : attributes.Inputs(type)).ToList();
-        if (inputs.Count == 0)
-        {
-            return new List<Model.TensorShape>();
-        }
-
-        var modules = new SourceModules(compilation, cancellationToken);
-        ModuleModel? Resolve(INamedTypeSymbol t) => modules.Resolve(t);
-        if (Resolve(type) is not { Forward: not null } model)
-        {
-            return new List<Model.TensorShape>();
-        }
-
-        var encoder = attributes.MirrorOf(type) is { } e ? Resolve(e) : null;
-        var (report, _) = NetworkRun.Run(symbols, Resolve, model, encoder, inputs, cancellationToken);
-        return report.Layers.TryGetValue(invocation.GetLocation(), out var runs)
-            ? runs.Select(r => r.Run.LayerInput).Distinct().ToList()
-            : new List<Model.TensorShape>();
     }
 }

@@ -22,7 +22,8 @@ public sealed class CodeFixTests
         {
             "CONV001" => Verifiers.CSharpCodeFixVerifier<LayerAnalyzer, OutputPaddingFixer>.VerifyCodeFixAsync(c.Before, c.After),
             "CONV004" => Verifiers.CSharpCodeFixVerifier<NetworkAnalyzer, ChannelMismatchFixer>.VerifyCodeFixAsync(c.Before, c.After, c.Action),
-            _ => Verifiers.CSharpCodeFixVerifier<NetworkAnalyzer, DecoderMismatchFixer>.VerifyCodeFixAsync(c.Before, c.After),
+            "CONV007" => Verifiers.CSharpCodeFixVerifier<LayerAnalyzer, CollapsedOutputPaddingFixer>.VerifyCodeFixAsync(c.Before, c.After, c.Action),
+            _ => Verifiers.CSharpCodeFixVerifier<NetworkAnalyzer, DecoderMismatchFixer>.VerifyCodeFixAsync(c.Before, c.After, c.Action),
         };
     }
 
