@@ -59,6 +59,12 @@ if [ "$found" -lt "$expected" ]; then
   failed=$((failed + expected - found))
 fi
 
+unit="$results/ConvAnalyzers.Tests.trx"
+if [ -f "$unit" ]; then
+  grep -o 'typing simulation: [^&<]*' "$unit" | head -1
+  grep -o 'value fuzzing: [^&<]*' "$unit" | head -1
+fi
+
 libtorch="$results/ConvAnalyzers.LibTorchTests.trx"
 if [ -f "$libtorch" ]; then
   ran=$(grep -o '<Counters [^>]*>' "$libtorch" | sed -n 's/.* executed="\([0-9]*\)".*/\1/p')

@@ -18,6 +18,12 @@ public readonly record struct OutputSizeRange(long Minimum, long Maximum)
 public static class OutputPaddingSolver
 {
     /// <summary>
+    /// Solvers list at most this many answers, the smallest first: with absurd strides there could be billions, and
+    /// the editor needs the first few.
+    /// </summary>
+    public const int MaxSolutions = 64;
+
+    /// <summary>
     /// (a) The output_padding with which a ConvTranspose with the same k, s, p, d as the encoder conv
     /// returns exactly the encoder's input size <paramref name="encoderInput"/>:
     /// <c>op = (i + 2p − d(k−1) − 1) mod s</c>, always smaller than s. Null when the conv is invalid for that input.
@@ -81,7 +87,7 @@ public static class OutputPaddingSolver
     }
 
     /// <summary>
-    /// (b) Every legal (padding, output_padding) pair with which a transposed conv of kernel k, stride s and
+    /// (b) Every legal (padding, output_padding) pair (the first <see cref="MaxSolutions"/>) with which a transposed conv of kernel k, stride s and
     /// dilation d maps input size i to <paramref name="wantedOutput"/>: padding ≥ 0, output_padding ≥ 0 and
     /// smaller than either stride or dilation. Ordered by output_padding.
     /// </summary>
@@ -100,13 +106,24 @@ public static class OutputPaddingSolver
             return pairs;
         }
 
+        // op < max(s, d), p = (D + op) / 2 ≥ 0 with D + op even: start at the smallest such op and step by 2.
         var opLimit = System.Math.Max(stride, dilation);
-        for (long op = 0; op < opLimit; op++)
+        var start = twoPMinusOp < 0 ? -twoPMinusOp : 0;
+        if (CheckedMath.Add(twoPMinusOp, start) is not long first)
         {
-            var twoP = CheckedMath.Add(twoPMinusOp, op);
-            if (twoP is long t && t >= 0 && t % 2 == 0)
+            return pairs;
+        }
+
+        if (first % 2 != 0)
+        {
+            start++;
+        }
+
+        for (var op = start; op < opLimit && pairs.Count < MaxSolutions; op += 2)
+        {
+            if (CheckedMath.Add(twoPMinusOp, op) is long twoP)
             {
-                pairs.Add(new TransposedPadding(t / 2, op));
+                pairs.Add(new TransposedPadding(twoP / 2, op));
             }
         }
 
@@ -156,7 +173,7 @@ public static class OutputPaddingSolver
         }
 
         var first = System.Math.Max(0, lo <= 0 ? 0 : (lo + 1) / 2);
-        for (var p = first; 2 * p <= hi; p++)
+        for (var p = first; p <= CheckedMath.FloorDiv(hi, 2) && paddings.Count < MaxSolutions; p++)
         {
             paddings.Add(p);
         }

@@ -71,6 +71,16 @@ public sealed class SolverTests
     }
 
     [Fact]
+    public void Absurd_strides_give_a_bounded_answer_at_once()
+    {
+        // Found by the value fuzzing: with stride int.MaxValue the solver used to try every output_padding below it.
+        var pairs = OutputPaddingSolver.Solve(12, 24, 3, int.MaxValue, 1);
+        Assert.InRange(pairs.Count, 1, OutputPaddingSolver.MaxSolutions);
+        Assert.All(pairs, p => Assert.Equal(24, ((12 - 1) * (long)int.MaxValue) - (2 * p.Padding) + 2 + p.OutputPadding + 1));
+        Assert.InRange(OutputPaddingSolver.SolveConvPadding(1, long.MaxValue / 4, 1, 1, 1).Count, 0, OutputPaddingSolver.MaxSolutions);
+    }
+
+    [Fact]
     public void Seed_question_has_the_answer_padding_1_output_padding_1()
     {
         var pairs = OutputPaddingSolver.Solve(12, 24, 3, 2, 1);
