@@ -38,7 +38,7 @@ public sealed class SolveForOutputShapeRefactoring : CodeRefactoringProvider
             return;
         }
 
-        var inputs = KnownInputs.Of(model.Compilation, symbols, type, invocation, context.CancellationToken);
+        var (inputs, mirror) = KnownInputs.Run(model.Compilation, symbols, type, invocation, context.CancellationToken);
         if (inputs.FirstOrDefault() is not { } input)
         {
             return;
@@ -46,8 +46,14 @@ public sealed class SolveForOutputShapeRefactoring : CodeRefactoringProvider
 
         var spatial = input.Spatial(g.SpatialRank);
         var targets = g.Kind == LayerKind.ConvTranspose
-            ? new[] { ("same size", spatial), ("×2", spatial.Select(i => i * 2).ToArray()) }
-            : new[] { ("same size", spatial), ("÷2", spatial.Select(i => i / 2).ToArray()) };
+            ? new List<(string, long[])> { ("same size", spatial), ("×2", spatial.Select(i => i * 2).ToArray()) }
+            : new List<(string, long[])> { ("same size", spatial), ("÷2", spatial.Select(i => i / 2).ToArray()) };
+        if (mirror is var (mirrored, encoderName))
+        {
+            // The mirrored encoder input first: what a decoder layer is for (it replaces a target with the same sizes).
+            targets.RemoveAll(t => t.Item2.SequenceEqual(mirrored));
+            targets.Insert(0, ($"what {encoderName} received", mirrored));
+        }
         var count = 0;
         foreach (var (name, target) in targets)
         {

@@ -37,6 +37,9 @@ internal sealed class PropagationReport
     /// <summary>Layers reached whose output could not be known (an argument that is not a constant): the flow stopped there.</summary>
     public List<LayerCall> Unknown { get; } = new();
 
+    /// <summary>Per decoder layer: the spatial shape its paired encoder layer received (what it should give back), with that layer's name.</summary>
+    public Dictionary<Location, (long[] Spatial, string Encoder)> PairTargets { get; } = new();
+
     /// <summary>Per decoder layer: how often it gave its encoder's shape back, and the first time it did not.</summary>
     public Dictionary<Location, (int Matched, int Missed, string? FirstMiss)> PairOutcomes { get; } = new();
 
@@ -165,6 +168,7 @@ internal sealed class ShapePropagator
     {
         var mismatch = MirrorPairing.Mismatch(decoder.Geometry, decoderInput, decoderOutput, encoder.Encoder.Geometry.TorchName, encoder.Spatial);
         var location = decoder.Invocation.Syntax.GetLocation();
+        _report.PairTargets[location] = (encoder.Spatial, encoder.Encoder.Geometry.TorchName);
         _report.PairOutcomes.TryGetValue(location, out var tally);
         _report.PairOutcomes[location] = mismatch is null
             ? (tally.Matched + 1, tally.Missed, tally.FirstMiss)

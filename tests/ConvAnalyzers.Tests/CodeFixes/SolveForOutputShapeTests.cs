@@ -82,6 +82,15 @@ public sealed class SolveForOutputShapeTests
     }
 
     [Fact]
+    public async Task A_decoder_layer_is_offered_its_encoder_input()
+    {
+        var (document, actions) = await Refactorings(NetworkAnalyzerSources.SeedAutoencoder("nn.ConvTranspose3d(128, 256, 3, stride: 2)"), "ConvTranspose3d");
+        var mirror = actions.First();
+        Assert.Equal("Solve for output 24,32,24 (what Conv3d received): padding: 1, output_padding: 1", mirror.Title);
+        Assert.Contains("nn.ConvTranspose3d(128, 256, 3, stride: 2, padding: 1, output_padding: 1)", await Apply(document, mirror));
+    }
+
+    [Fact]
     public async Task Without_a_known_input_there_is_nothing_to_solve()
     {
         var (_, actions) = await Refactorings(NetworkAnalyzerSources.Usings + "class C { object l = nn.Conv2d(3, 16, 5); }", "Conv2d");
