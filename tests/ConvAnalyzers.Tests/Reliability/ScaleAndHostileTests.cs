@@ -32,10 +32,23 @@ public sealed class ScaleAndHostileTests
 
         var first = await Diagnostics(trees);
         Assert.Contains(first, d => d.StartsWith("CONV005", StringComparison.Ordinal));
+        var memory = new List<long> { Settled() };
         for (var run = 1; run < runs; run++)
         {
             Assert.Equal(first, await Diagnostics(trees));
+            memory.Add(Settled());
         }
+
+        // Memory stays flat: nothing the analyzers keep grows with the number of runs (a generous bound, not a timing).
+        Assert.True(memory[^1] < memory[0] * 2 + (64L << 20), "managed memory after each run: " + string.Join(", ", memory));
+    }
+
+    private static long Settled()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        return GC.GetTotalMemory(forceFullCollection: true);
     }
 
     /// <summary>Usings must precede the namespace declaration: move them out of the wrapped source.</summary>

@@ -7,7 +7,8 @@ namespace ConvAnalyzers.Tests.Reliability;
 
 /// <summary>
 /// Code as it is typed: every test and sample source cut at seeded token boundaries or with one token deleted,
-/// through both analyzers and the generator. No exception, and the same diagnostics on a second run.
+/// through both analyzers, the generator and (every fifth program) every code-fix provider on each diagnostic it
+/// is offered. No exception, and the same diagnostics on a second run.
 /// CONV_TYPING_CASES sets the count (default 2,000); CONV_FUZZ_SEED the seed ("random" picks and prints one).
 /// </summary>
 public sealed class TypingSimulationTests
@@ -33,6 +34,7 @@ public sealed class TypingSimulationTests
         var corpus = RobustnessHarness.Corpus;
         var failures = new List<string>();
         var withDiagnostics = 0;
+        var actions = 0;
         for (var n = 0; n < cases; n++)
         {
             var source = corpus[rng.Next(corpus.Count)];
@@ -43,9 +45,11 @@ public sealed class TypingSimulationTests
                 : source.Remove(token.Span.Start, token.Span.Length);                    // one token deleted
             var first = await RobustnessHarness.AnalyzeAsync(edited, withGenerator: n % 4 == 0);
             var second = n % 10 == 0 ? await RobustnessHarness.AnalyzeAsync(edited, withGenerator: false) : null;
-            if (first.Exceptions.Count > 0)
+            var (fixExceptions, fixes) = n % 5 == 0 ? await CodeFixRobustness.ExerciseAsync(edited, first.Analyzer) : (new List<string>(), 0);
+            actions += fixes;
+            if (first.Exceptions.Count > 0 || fixExceptions.Count > 0)
             {
-                failures.Add($"case {n} (seed {seed}): {first.Exceptions[0]}\n{edited}");
+                failures.Add($"case {n} (seed {seed}): {first.Exceptions.Concat(fixExceptions).First()}\n{edited}");
             }
             else if (second is not null && !first.Diagnostics.SequenceEqual(second.Diagnostics))
             {
@@ -55,8 +59,9 @@ public sealed class TypingSimulationTests
             withDiagnostics += first.Diagnostics.Count > 0 ? 1 : 0;
         }
 
-        _output.WriteLine($"typing simulation: seed {seed}, {cases} edited programs, {withDiagnostics} with diagnostics, {failures.Count} failures");
+        _output.WriteLine($"typing simulation: seed {seed}, {cases} edited programs, {withDiagnostics} with diagnostics, {actions} code actions computed, {failures.Count} failures");
         Assert.True(failures.Count == 0, string.Join("\n\n", failures.Take(3)));
+        Assert.True(actions > 0, "no code action was ever offered: the fix providers were not exercised");
         Assert.True(withDiagnostics > cases / 10, $"only {withDiagnostics} programs had diagnostics: the suite would not notice an analyzer that does nothing");
     }
 }
