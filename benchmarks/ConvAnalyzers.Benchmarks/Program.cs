@@ -1,0 +1,19 @@
+using BenchmarkDotNet.Running;
+using ConvAnalyzers.Benchmarks;
+using ConvAnalyzers.Generators;
+
+if (args.Length == 3 && args[0] == "write-solution")
+{
+    // eng/build-ratio.sh: the synthetic solution as files of a project.
+    var directory = Directory.CreateDirectory(args[1]).FullName;
+    foreach (var tree in SyntheticSolution.Files(int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture)).Skip(1))
+    {
+        File.WriteAllText(Path.Combine(directory, tree.FilePath), tree.ToString());
+    }
+
+    File.WriteAllText(Path.Combine(directory, "Usings.cs"), "global using System; global using System.Collections.Generic; global using System.Linq; global using TorchSharp; global using static TorchSharp.torch;\n");
+    File.WriteAllText(Path.Combine(directory, "Attributes.cs.txt"), AttributesGenerator.Source);
+    return;
+}
+
+BenchmarkSwitcher.FromAssembly(typeof(AnalyzerBenchmarks).Assembly).Run(args);

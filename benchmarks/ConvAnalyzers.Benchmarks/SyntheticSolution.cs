@@ -1,0 +1,79 @@
+using System.Collections.Immutable;
+using System.Text.RegularExpressions;
+using ConvAnalyzers.Generators;
+using ConvAnalyzers.TestSources;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+
+namespace ConvAnalyzers.Benchmarks;
+
+/// <summary>
+/// A synthetic solution: ordinary C# files, about 5% of them TorchSharp networks (Sequential and module classes,
+/// input shapes, a few planted bugs from the analyzer tests), each file in its own namespace.
+/// </summary>
+public static class SyntheticSolution
+{
+    private static readonly CSharpParseOptions Options = new(LanguageVersion.Latest);
+
+    public static IReadOnlyList<string> Networks { get; } =
+        RealisticModels.All.Values.Select(m => m.Source)
+            .Concat(NetworkAnalyzerSources.All.Values.Select(s => Regex.Replace(s, @"\{\|[A-Z]+[0-9]+:|\|\}", string.Empty)))
+            .ToList();
+
+    public static List<SyntaxTree> Files(int count)
+    {
+        var trees = new List<SyntaxTree> { CSharpSyntaxTree.ParseText(AttributesGenerator.Source, Options, AttributesGenerator.HintName) };
+        for (var i = 0; i < count; i++)
+        {
+            var body = i % 20 == 0 ? Networks[i / 20 % Networks.Count] : Ordinary(i);
+            trees.Add(CSharpSyntaxTree.ParseText(Wrap(i, body), Options, $"File{i}.cs"));
+        }
+
+        return trees;
+    }
+
+    public static CSharpCompilation Create(IEnumerable<SyntaxTree> trees, bool withTorchSharp)
+    {
+        var references = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
+            .Where(p => p.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) && (withTorchSharp || !Path.GetFileName(p).StartsWith("TorchSharp", StringComparison.Ordinal)))
+            .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p)).ToImmutableArray();
+        var usings = withTorchSharp
+            ? "global using System; global using System.Collections.Generic; global using TorchSharp; global using static TorchSharp.torch;"
+            : "global using System; global using System.Collections.Generic;";
+        var all = withTorchSharp ? trees : trees.Where(t => !t.ToString().Contains("nn.", StringComparison.Ordinal));
+        return CSharpCompilation.Create("Synthetic", all.Append(CSharpSyntaxTree.ParseText(usings, Options, "Usings.cs")), references,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
+    }
+
+    private static string Wrap(int i, string body) =>
+        string.Join("\n", body.Split('\n').Select(l => l.TrimStart().StartsWith("using ", StringComparison.Ordinal) ? "// " + l : l)) is var text
+            ? $"namespace N{i}\n{{\n{text}\n}}\n"
+            : string.Empty;
+
+    private static string Ordinary(int i) => $$"""
+        public sealed class Service{{i}}
+        {
+            private readonly Dictionary<string, int> _counts = new();
+
+            public int Add(string key, int value)
+            {
+                _counts.TryGetValue(key, out var current);
+                _counts[key] = current + value * {{i % 7 + 1}};
+                return _counts[key];
+            }
+
+            public IEnumerable<string> Keys(int minimum)
+            {
+                foreach (var (key, count) in _counts)
+                {
+                    if (count >= minimum)
+                    {
+                        yield return key.ToUpperInvariant();
+                    }
+                }
+            }
+
+            public static double Mean(IReadOnlyList<double> values) => values.Count == 0 ? 0 : values.Sum() / values.Count;
+        }
+        """;
+}

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Times `dotnet build` of the 1,000-file synthetic solution with and without ConvAnalyzers, 5 alternating runs
+# each, and prints the median ratio. Usage: eng/build-ratio.sh [files] [runs]
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+files=${1:-1000}
+runs=${2:-5}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+dotnet run -c Release --project "$root/benchmarks/ConvAnalyzers.Benchmarks" -- write-solution "$work/src" "$files" >/dev/null
+for variant in with without; do
+  mkdir -p "$work/$variant"
+  cp "$work/src"/*.cs "$work/$variant/"
+  if [ "$variant" = with ]; then
+    reference="<ProjectReference Include=\"$root/src/ConvAnalyzers/ConvAnalyzers.csproj\" OutputItemType=\"Analyzer\" ReferenceOutputAssembly=\"false\" />"
+  else
+    # Without the package the attributes it would add are ordinary source.
+    cp "$work/src/Attributes.cs.txt" "$work/$variant/Attributes.cs"
+    reference=""
+  fi
+  cat > "$work/$variant/Synthetic.csproj" <<PROJ
+<Project Sdk="Microsoft.NET.Sdk">
+  <PropertyGroup><TargetFramework>net10.0</TargetFramework><Nullable>disable</Nullable><TreatWarningsAsErrors>false</TreatWarningsAsErrors><NoWarn>CS8019;CS0169;CS0414</NoWarn></PropertyGroup>
+  <ItemGroup><PackageReference Include="TorchSharp" Version="0.107.0" />$reference</ItemGroup>
+</Project>
+PROJ
+  # Planted bugs are errors: keep them visible but let the build finish, as a user's CI would report them.
+  printf 'root = true\n[*.cs]\ndotnet_analyzer_diagnostic.category-TorchSharp.Shapes.severity = warning\n' > "$work/$variant/.editorconfig"
+  dotnet build "$work/$variant" -c Release -nologo -v q >/dev/null 2>&1 || { echo "warm-up build of '$variant' failed"; dotnet build "$work/$variant" -c Release -nologo -v q | tail -5; exit 1; }
+done
+
+declare -a with_times without_times
+for i in $(seq 1 "$runs"); do
+  for variant in without with; do
+    start=$(date +%s.%N)
+    dotnet build "$work/$variant" -c Release -nologo -v q --no-incremental >/dev/null 2>&1
+    end=$(date +%s.%N)
+    t=$(echo "$end - $start" | bc)
+    if [ "$variant" = with ]; then with_times+=("$t"); else without_times+=("$t"); fi
+    echo "run $i $variant: ${t}s"
+  done
+done
+
+median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+mw=$(median "${with_times[@]}")
+mo=$(median "${without_times[@]}")
+echo "median with ConvAnalyzers: ${mw}s, without: ${mo}s, ratio: $(echo "scale=3; $mw / $mo" | bc)"
