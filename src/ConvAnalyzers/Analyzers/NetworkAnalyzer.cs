@@ -168,11 +168,11 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            var ranks = model.Members.Values.SelectMany(v => v.DescendantsAndSelf()).OfType<IInvocationOperation>()
-                .Select(i => LayerCall.TryCreate(i, Symbols, cancellationToken)?.Geometry)
-                .Where(g => g is { Kind: LayerKind.ConvTranspose })
-                .Select(g => g!.SpatialRank).Distinct().ToList();
-            if (ranks.Count != 1)
+            // A pair needs a downsampling layer and a strided ConvTranspose: without both there is nothing to sweep for.
+            var layers = model.Members.Values.SelectMany(v => v.DescendantsAndSelf()).OfType<IInvocationOperation>()
+                .Select(i => LayerCall.TryCreate(i, Symbols, cancellationToken)?.Geometry).Where(g => g is not null).Select(g => g!).ToList();
+            var ranks = layers.Where(MirrorPairing.Upsamples).Select(g => g.SpatialRank).Distinct().ToList();
+            if (ranks.Count != 1 || !layers.Any(MirrorPairing.Downsamples))
             {
                 return;
             }
