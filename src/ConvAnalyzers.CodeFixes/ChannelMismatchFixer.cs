@@ -34,7 +34,7 @@ public sealed class ChannelMismatchFixer : CodeFixProvider
         {
             if (!diagnostic.Properties.TryGetValue("parameter", out var parameter) || !diagnostic.Properties.TryGetValue("received", out var receivedText)
                 || parameter is null || !long.TryParse(receivedText, NumberStyles.Integer, CultureInfo.InvariantCulture, out var received)
-                || root?.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true)?.FirstAncestorOrSelf<InvocationExpressionSyntax>() is not { } invocation)
+                || FixTarget.Invocation(root, diagnostic.Location.SourceSpan) is not { } invocation)
             {
                 continue;
             }
@@ -45,8 +45,8 @@ public sealed class ChannelMismatchFixer : CodeFixProvider
 
             if (diagnostic.Properties.TryGetValue("producer_parameter", out var producerParameter) && producerParameter is not null
                 && diagnostic.Properties.TryGetValue("expected", out var expectedText) && long.TryParse(expectedText, NumberStyles.Integer, CultureInfo.InvariantCulture, out var expected)
-                && diagnostic.AdditionalLocations.Count == 1 && diagnostic.AdditionalLocations[0].SourceTree == root.SyntaxTree
-                && root.FindNode(diagnostic.AdditionalLocations[0].SourceSpan, getInnermostNodeForTie: true)?.FirstAncestorOrSelf<InvocationExpressionSyntax>() is { } producer)
+                && diagnostic.AdditionalLocations.Count == 1 && diagnostic.AdditionalLocations[0].SourceTree == root?.SyntaxTree
+                && FixTarget.Invocation(root, diagnostic.AdditionalLocations[0].SourceSpan) is { } producer)
             {
                 context.RegisterCodeFix(
                     CodeAction.Create($"Set the producing layer's {producerParameter}: {expected} (what this layer expects)", ct => ArgumentEditor.ApplyAsync(context.Document, producer, new[] { (producerParameter, new[] { expected }) }, ct), ProducerEquivalenceKey),

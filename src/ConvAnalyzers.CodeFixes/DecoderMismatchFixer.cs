@@ -35,7 +35,7 @@ public sealed class DecoderMismatchFixer : CodeFixProvider
         {
             if (!diagnostic.Properties.TryGetValue("padding", out var padding) || !diagnostic.Properties.TryGetValue("output_padding", out var outputPadding)
                 || padding is null || outputPadding is null
-                || root?.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true)?.FirstAncestorOrSelf<InvocationExpressionSyntax>() is not { } invocation)
+                || FixTarget.Invocation(root, diagnostic.Location.SourceSpan) is not { } invocation)
             {
                 continue;
             }

@@ -42,9 +42,8 @@ public sealed class OutputPaddingFixer : CodeFixProvider
 
         foreach (var diagnostic in context.Diagnostics)
         {
-            if (root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true)?.FirstAncestorOrSelf<InvocationExpressionSyntax>() is not { } invocation
-                || model.GetOperation(invocation, context.CancellationToken) is not IInvocationOperation operation
-                || LayerCall.TryCreate(operation, symbols, context.CancellationToken) is not { Geometry: { Kind: LayerKind.ConvTranspose } g }
+            if (FixTarget.Invocation(root, diagnostic.Location.SourceSpan) is not { } invocation
+                || FixTarget.Layer(model, invocation, symbols, context.CancellationToken) is not { Geometry: { Kind: LayerKind.ConvTranspose } g }
                 || g.Padding.KnownValues is not { } padding || g.OutputPadding.KnownValues is not { } outputPadding
                 || g.Stride.KnownValues is not { } stride || g.Dilation.KnownValues is not { } dilation)
             {

@@ -29,10 +29,9 @@ public sealed class SolveForOutputShapeRefactoring : CodeRefactoringProvider
         var document = context.Document;
         var root = await document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
         var model = await document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root?.FindNode(context.Span, getInnermostNodeForTie: true)?.FirstAncestorOrSelf<InvocationExpressionSyntax>() is not { } invocation
+        if (FixTarget.Invocation(root, context.Span) is not { } invocation
             || model is null || TorchSharpSymbols.Create(model.Compilation) is not { } symbols
-            || model.GetOperation(invocation, context.CancellationToken) is not IInvocationOperation operation
-            || LayerCall.TryCreate(operation, symbols, context.CancellationToken) is not { Geometry: { Kind: LayerKind.Conv or LayerKind.ConvTranspose } g }
+            || FixTarget.Layer(model, invocation, symbols, context.CancellationToken) is not { Geometry: { Kind: LayerKind.Conv or LayerKind.ConvTranspose } g }
             || model.GetEnclosingSymbol(invocation.SpanStart, context.CancellationToken)?.ContainingType is not { } type)
         {
             return;
