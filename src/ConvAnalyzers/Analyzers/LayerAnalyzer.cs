@@ -34,14 +34,21 @@ public sealed class LayerAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            start.RegisterOperationAction(context => AnalyzeInvocation(context, symbols), OperationKind.Invocation);
+            // One walk of each file's syntax; operations only for calls named like a factory (docs/PERFORMANCE.md).
+            start.RegisterSemanticModelAction(context =>
+            {
+                foreach (var invocation in CandidateInvocations.Find(context.SemanticModel, context.FilterSpan, TorchSharpSymbols.FactoryWords,
+                    static i => TorchSharpSymbols.IsFactoryName(CandidateInvocations.CalledName(i)), context.CancellationToken))
+                {
+                    AnalyzeInvocation(context.ReportDiagnostic, invocation, symbols, context.CancellationToken);
+                }
+            });
         });
     }
 
-    private static void AnalyzeInvocation(OperationAnalysisContext context, TorchSharpSymbols symbols)
+    private static void AnalyzeInvocation(System.Action<Diagnostic> report, IInvocationOperation invocation, TorchSharpSymbols symbols, System.Threading.CancellationToken cancellationToken)
     {
-        var invocation = (IInvocationOperation)context.Operation;
-        var call = LayerCall.TryCreate(invocation, symbols, context.CancellationToken);
+        var call = LayerCall.TryCreate(invocation, symbols, cancellationToken);
         if (call is null)
         {
             return;
@@ -64,11 +71,11 @@ public sealed class LayerAnalyzer : DiagnosticAnalyzer
             if (descriptor is not null)
             {
                 var message = MergeMessages(group.ToList(), call.Geometry.SpatialRank);
-                context.ReportDiagnostic(Diagnostic.Create(descriptor, call.LocationOf(group.Key.Parameter), message));
+                report(Diagnostic.Create(descriptor, call.LocationOf(group.Key.Parameter), message));
             }
         }
 
-        ReportCollapse(context, call);
+        ReportCollapse(report, call);
     }
 
     /// <summary>One message per argument: dimensions failing the same way are named once ("… in H; the same in W").</summary>
@@ -94,7 +101,7 @@ public sealed class LayerAnalyzer : DiagnosticAnalyzer
         return different.Count > 0 ? message + "; " + string.Join("; ", different) : message;
     }
 
-    private static void ReportCollapse(OperationAnalysisContext context, LayerCall call)
+    private static void ReportCollapse(System.Action<Diagnostic> report, LayerCall call)
     {
         var g = call.Geometry;
         if (g.Kind != LayerKind.ConvTranspose || !call.OutputPaddingIsTuple || g.OutputPadding.KnownValues is not { } written || written.Distinct().Count() < 2)
@@ -112,6 +119,6 @@ public sealed class LayerAnalyzer : DiagnosticAnalyzer
         var collapsed = Enumerable.Repeat(written[0], written.Length);
         var message = $"TorchSharp 0.107 {g.TorchName}.forward(x) applies output_padding[0] = {written[0]} to every dimension: the code asks for output_padding {ArithmeticText.Tuple(written)}, "
             + $"but forward(x) uses {ArithmeticText.Tuple(collapsed)}. Call forward(x, output_size) with the spatial sizes for an exact result, or use equal elements where they give the same sizes.";
-        context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.TupleOutputPaddingCollapses, call.LocationOf("output_padding"), message));
+        report(Diagnostic.Create(DiagnosticDescriptors.TupleOutputPaddingCollapses, call.LocationOf("output_padding"), message));
     }
 }

@@ -33,6 +33,9 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.OutputShapeMismatch,
         DiagnosticDescriptors.JoinMismatch);
 
+    /// <summary>The names <see cref="CollectTensorInput"/> looks for.</summary>
+    private static readonly string[] CalledWords = ["forward", "call"];
+
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
         Reported.AddRange(Reported.Select(DiagnosticDescriptors.AtCompilationEnd));
 
@@ -88,10 +91,24 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
                 },
                 SymbolKind.NamedType);
 
-            // Inputs from constant-shape tensors passed to forward/call anywhere (DESIGN.md §3).
-            start.RegisterOperationAction(operation => CollectTensorInput(operation, networks), OperationKind.Invocation);
+            // Inputs from constant-shape tensors passed to forward/call anywhere (DESIGN.md §3): one walk of each
+            // file's syntax, operations only for one-argument calls named forward or call (docs/PERFORMANCE.md).
+            start.RegisterSemanticModelAction(context =>
+            {
+                var sink = new Sink(context.ReportDiagnostic, context.SemanticModel.SyntaxTree, networks.Elsewhere);
+                foreach (var invocation in CandidateInvocations.Find(context.SemanticModel, null, CalledWords, static i => i.ArgumentList.Arguments.Count == 1
+                    && CandidateInvocations.CalledName(i) is "forward" or "call", context.CancellationToken))
+                {
+                    CollectTensorInput(sink, invocation, networks, context.CancellationToken);
+                }
+            });
             start.RegisterCompilationEndAction(end =>
             {
+                foreach (var diagnostic in networks.Elsewhere)
+                {
+                    end.ReportDiagnostic(diagnostic);
+                }
+
                 var sink = new Sink(end.ReportDiagnostic, atCompilationEnd: true);
                 foreach (var type in networks.Deferred.Keys)
                 {
@@ -133,6 +150,9 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
         public ConcurrentDictionary<INamedTypeSymbol, byte> Deferred { get; } = new(SymbolEqualityComparer.Default);
 
         public ConcurrentDictionary<(INamedTypeSymbol Type, TensorShape Shape), byte> TensorInputs { get; } = new();
+
+        /// <summary>Diagnostics a file's analysis found in another file: reported at compilation end.</summary>
+        public ConcurrentQueue<Diagnostic> Elsewhere { get; } = new();
 
         public bool IsModule(INamedTypeSymbol type) => DerivesFrom(type, _module);
 
@@ -215,11 +235,10 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
     /// <c>model.forward(torch.randn(new long[] { ... }))</c>: for a module class, the shape becomes one of its inputs
     /// (analyzed at compilation end); for a Sequential or layer held in a local, the flow is followed right here.
     /// </summary>
-    private static void CollectTensorInput(OperationAnalysisContext context, Networks networks)
+    private static void CollectTensorInput(Sink sink, IInvocationOperation invocation, Networks networks, CancellationToken cancellationToken)
     {
-        var invocation = (IInvocationOperation)context.Operation;
         if (invocation.TargetMethod.Name is not ("forward" or "call") || invocation.Instance is not { } receiver || invocation.Arguments.Length != 1
-            || ConstantTensorShape(invocation.Arguments[0].Value, context.CancellationToken) is not { } shape)
+            || ConstantTensorShape(invocation.Arguments[0].Value, cancellationToken) is not { } shape)
         {
             return;
         }
@@ -230,7 +249,7 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        var step = new FlowBuilder(networks.Symbols, new Dictionary<ISymbol, IOperation>(SymbolEqualityComparer.Default), null, context.CancellationToken).Build(receiver);
+        var step = new FlowBuilder(networks.Symbols, new Dictionary<ISymbol, IOperation>(SymbolEqualityComparer.Default), null, cancellationToken).Build(receiver);
         if (step is UnknownStep or ClassStep)
         {
             return;
@@ -238,7 +257,7 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
 
         var report = new PropagationReport();
         new ShapePropagator(report, ArithmeticText.Shape(shape.Dims)).Apply(step, TensorValue.Input(shape));
-        ReportAll(new Sink(context.ReportDiagnostic, atCompilationEnd: false), report);
+        ReportAll(sink, report);
     }
 
     /// <summary>The shape of <c>torch.randn/rand/zeros/ones/empty(new long[] { ... })</c> (or with the sizes as arguments).</summary>
@@ -335,6 +354,8 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
     {
         private readonly System.Action<Diagnostic> _report;
         private readonly bool _atCompilationEnd;
+        private readonly SyntaxTree? _tree;
+        private readonly ConcurrentQueue<Diagnostic>? _elsewhere;
 
         public Sink(System.Action<Diagnostic> report, bool atCompilationEnd)
         {
@@ -342,8 +363,24 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
             _atCompilationEnd = atCompilationEnd;
         }
 
-        public void Report(DiagnosticDescriptor descriptor, Location location, string message, ImmutableDictionary<string, string?>? properties = null, IEnumerable<Location>? additionalLocations = null) =>
+        /// <summary>For the analysis of one file: what lands in another file waits in <paramref name="elsewhere"/> for compilation end.</summary>
+        public Sink(System.Action<Diagnostic> report, SyntaxTree tree, ConcurrentQueue<Diagnostic> elsewhere)
+        {
+            _report = report;
+            _tree = tree;
+            _elsewhere = elsewhere;
+        }
+
+        public void Report(DiagnosticDescriptor descriptor, Location location, string message, ImmutableDictionary<string, string?>? properties = null, IEnumerable<Location>? additionalLocations = null)
+        {
+            if (_tree is not null && location.SourceTree != _tree)
+            {
+                _elsewhere!.Enqueue(Diagnostic.Create(DiagnosticDescriptors.AtCompilationEnd(descriptor), location, additionalLocations, properties, message));
+                return;
+            }
+
             _report(Diagnostic.Create(_atCompilationEnd ? DiagnosticDescriptors.AtCompilationEnd(descriptor) : descriptor, location, additionalLocations, properties, message));
+        }
     }
 
     private static void ReportLayers(Sink context, PropagationReport report)

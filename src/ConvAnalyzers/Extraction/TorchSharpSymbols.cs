@@ -62,6 +62,14 @@ internal sealed class TorchSharpSymbols
             ? new TorchSharpSymbols(nn, compilation.GetTypeByMetadataName("TorchSharp.PaddingModes"), compilation.GetTypeByMetadataName("TorchSharp.Padding"))
             : null;
 
+    /// <summary>Words of which every factory name contains one: a file without any of them calls no factory (a test checks every row).</summary>
+    public static IReadOnlyList<string> FactoryWords { get; } = ["Conv", "Pool", "Unpool", "Upsample", "BatchNorm", "Linear", "latten"];
+
+    /// <summary>True when a method of this name could be one of the factories (the syntactic pre-filter).</summary>
+    public static IEnumerable<string> FactoryNames => Factories.Keys;
+
+    public static bool IsFactoryName(string? name) => name is not null && Factories.ContainsKey(name);
+
     /// <summary>The layer a factory method creates, when it is one of the conv family.</summary>
     public bool TryGetFactory(IMethodSymbol method, out LayerKind kind, out int rank)
     {

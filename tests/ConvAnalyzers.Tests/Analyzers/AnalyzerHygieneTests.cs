@@ -38,14 +38,26 @@ public sealed class AnalyzerHygieneTests
         Assert.Equal(0, info.OperationBlockActionsCount);
         Assert.Equal(0, info.SymbolStartActionsCount);
         Assert.Equal(0, info.SyntaxNodeActionsCount);
+        Assert.Equal(0, info.SemanticModelActionsCount);
         Assert.Equal(0, info.CompilationEndActionsCount);
     }
 
-    [Fact]
-    public async Task With_TorchSharp_the_layer_analyzer_registers_one_operation_action()
+    /// <summary>
+    /// The performance design (docs/PERFORMANCE.md): one semantic-model action per file, which walks the syntax and
+    /// asks for operations only at candidate calls; no compilation-wide operation or syntax-node actions, which make
+    /// the driver build operation trees or call back for every node of every file.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Analyzers))]
+    public async Task With_TorchSharp_each_analyzer_registers_one_semantic_model_action_and_no_per_node_actions(DiagnosticAnalyzer analyzer)
     {
-        var info = await Telemetry(new LayerAnalyzer(), withTorchSharp: true);
-        Assert.Equal(1, info.OperationActionsCount);
+        var info = await Telemetry(analyzer, withTorchSharp: true);
+        Assert.Equal(1, info.SemanticModelActionsCount);
+        Assert.Equal(0, info.OperationActionsCount);
+        Assert.Equal(0, info.OperationBlockActionsCount);
+        Assert.Equal(0, info.OperationBlockStartActionsCount);
+        Assert.Equal(0, info.SyntaxNodeActionsCount);
+        Assert.Equal(0, info.CodeBlockActionsCount);
     }
 
     [Fact]
