@@ -14,9 +14,9 @@ namespace ConvAnalyzers.Extraction;
 /// </summary>
 internal sealed class LayerCall
 {
-    private readonly ImmutableDictionary<string, IArgumentOperation> _arguments;
+    private readonly Dictionary<string, IArgumentOperation> _arguments;
 
-    private LayerCall(IInvocationOperation invocation, LayerGeometry geometry, ImmutableDictionary<string, IArgumentOperation> arguments, bool outputPaddingIsTuple)
+    private LayerCall(IInvocationOperation invocation, LayerGeometry geometry, Dictionary<string, IArgumentOperation> arguments, bool outputPaddingIsTuple)
     {
         Invocation = invocation;
         Geometry = geometry;
@@ -56,9 +56,17 @@ internal sealed class LayerCall
             return null;
         }
 
-        var arguments = invocation.Arguments.Where(a => a.Parameter is not null).ToImmutableDictionary(a => a.Parameter!.Name, a => a);
-        var values = arguments.ToDictionary(a => a.Key, a => ConstantEvaluator.Evaluate(a.Value.Value, cancellationToken));
-        ConstValue? Value(string name) => values.TryGetValue(name, out var value) ? value : null;
+        var arguments = new Dictionary<string, IArgumentOperation>(invocation.Arguments.Length);
+        foreach (var argument in invocation.Arguments)
+        {
+            if (argument.Parameter is { } parameter)
+            {
+                arguments[parameter.Name] = argument;
+            }
+        }
+
+        // Evaluated when the layer kind asks for the parameter; output_padding is asked twice, the rest once.
+        ConstValue? Value(string name) => arguments.TryGetValue(name, out var argument) ? ConstantEvaluator.Evaluate(argument.Value, cancellationToken) : null;
         bool Has(string name) => arguments.ContainsKey(name);
 
         var geometry = new LayerGeometry { Kind = kind, SpatialRank = rank };

@@ -19,12 +19,14 @@ public sealed partial class MirrorDecoderGenerator : IIncrementalGenerator
     /// <summary>The tracking name of the parse step, for caching tests.</summary>
     public const string ParseStep = "MirrorDecoderParse";
 
+    private readonly ParseCache _cache = new();
+
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
         var results = context.SyntaxProvider.ForAttributeWithMetadataName(
                 AttributeName,
                 static (node, _) => node is ClassDeclarationSyntax,
-                static (syntax, cancellationToken) => Parser.Parse(syntax, cancellationToken))
+                (syntax, cancellationToken) => _cache.GetOrParse(syntax, cancellationToken))
             .WithTrackingName(ParseStep);
 
         // Diagnostics go out on their own, so that a moved location never forces the code to be emitted again.

@@ -59,6 +59,64 @@ public sealed class GeneratorCachingTests
         Assert.Contains("ConvTranspose3d(64, 256", driver.GetRunResult().GeneratedTrees.Single().ToString());
     }
 
+    private const string EncoderUsingAConstant = """
+        using TorchSharp;
+        using static TorchSharp.torch;
+
+        namespace G
+        {
+            [ConvAnalyzers.InputShape(1, 3, 32, 32)]
+            public sealed class Encoder : nn.Module<Tensor, Tensor>
+            {
+                private readonly nn.Module<Tensor, Tensor> net = nn.Sequential(nn.Conv2d(3, Widths.Hidden, 3, stride: 2, padding: 1), nn.ReLU());
+                public Encoder() : base("Encoder") => RegisterComponents();
+                public override Tensor forward(Tensor x) => net.forward(x);
+            }
+
+            [ConvAnalyzers.MirrorDecoder(typeof(Encoder))]
+            public partial class Decoder { }
+        }
+        """;
+
+    private static async Task<(GeneratorDriver Driver, Compilation Compilation)> RunWithConstant(int hidden)
+    {
+        var compilation = await Verifiers.TestCompilation.CreateAsync(EncoderUsingAConstant, (AttributesGenerator.HintName, AttributesGenerator.Source),
+            ("Widths.cs", $"public static class Widths {{ public const int Hidden = {hidden}; }}"));
+        GeneratorDriver driver = CSharpGeneratorDriver.Create([new MirrorDecoderGenerator().AsSourceGenerator()], driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
+        return (driver.RunGenerators(compilation), compilation);
+    }
+
+    private static CSharpParseOptions Options(Compilation compilation) => (CSharpParseOptions)compilation.SyntaxTrees.First().Options;
+
+    /// <summary>The parse cache keeps a result only while every file it read is unchanged: here a constant in another file.</summary>
+    [Fact]
+    public async Task Changing_a_constant_in_another_file_regenerates()
+    {
+        var (driver, compilation) = await RunWithConstant(16);
+        Assert.Contains("ConvTranspose2d(16, 3", driver.GetRunResult().GeneratedTrees.Single().ToString());
+        var widths = compilation.SyntaxTrees.Single(t => t.FilePath == "Widths.cs");
+        driver = driver.RunGenerators(compilation.ReplaceSyntaxTree(widths, CSharpSyntaxTree.ParseText("public static class Widths { public const int Hidden = 24; }", Options(compilation), "Widths.cs")));
+        Assert.Contains("ConvTranspose2d(24, 3", driver.GetRunResult().GeneratedTrees.Single().ToString());
+    }
+
+    /// <summary>A new type that the encoder's names now bind to (it shadows Widths) is seen, though no file the encoder read changed.</summary>
+    [Fact]
+    public async Task A_new_type_that_shadows_a_name_the_encoder_uses_regenerates()
+    {
+        var (driver, compilation) = await RunWithConstant(16);
+        driver = driver.RunGenerators(compilation.AddSyntaxTrees(CSharpSyntaxTree.ParseText("namespace G { public static class Widths { public const int Hidden = 8; } }", Options(compilation), "Shadow.cs")));
+        Assert.Contains("ConvTranspose2d(8, 3", driver.GetRunResult().GeneratedTrees.Single().ToString());
+    }
+
+    [Fact]
+    public async Task An_edit_elsewhere_reuses_the_result_of_a_decoder_that_reads_a_constant_in_another_file()
+    {
+        var (driver, compilation) = await RunWithConstant(16);
+        driver = driver.RunGenerators(compilation.AddSyntaxTrees(CSharpSyntaxTree.ParseText("public class Unrelated { public int Value => 42; }", Options(compilation), "Unrelated.cs")));
+        Assert.All(Reasons(driver, MirrorDecoderGenerator.ParseStep), r => Assert.True(r is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, r.ToString()));
+        Assert.Contains("ConvTranspose2d(16, 3", driver.GetRunResult().GeneratedTrees.Single().ToString());
+    }
+
     [Fact]
     public async Task Equal_input_gives_equal_models_and_no_symbol_syntax_or_compilation_in_them()
     {
