@@ -47,6 +47,12 @@ internal sealed class ModuleModel
             return null;
         }
 
+        if (chain.Count == 1)
+        {
+            var only = chain[0].Snapshot();
+            return new ModuleModel(type, only.Members, only.Forward, only.Body, hasSourceBase: false);
+        }
+
         var members = new Dictionary<ISymbol, IOperation>(SymbolEqualityComparer.Default);
         IMethodSymbol? forward = null;
         IOperation? body = null;

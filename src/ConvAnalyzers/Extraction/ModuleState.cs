@@ -13,6 +13,7 @@ internal sealed class ModuleState
     private readonly Dictionary<ISymbol, IOperation?> _members = new(SymbolEqualityComparer.Default);
     private IMethodSymbol? _forward;
     private IOperation? _body;
+    private (IReadOnlyDictionary<ISymbol, IOperation> Members, IMethodSymbol? Forward, IOperation? Body)? _snapshot;
 
     public ModuleState(INamedTypeSymbol type) => Type = type;
 
@@ -52,6 +53,7 @@ internal sealed class ModuleState
     {
         lock (_gate)
         {
+            _snapshot = null;
             switch (owner)
             {
                 case IFieldSymbol or IPropertySymbol:
@@ -92,12 +94,18 @@ internal sealed class ModuleState
     private void Assign(ISymbol member, IOperation value) =>
         _members[member] = _members.ContainsKey(member) ? null : value;
 
+    /// <summary>What has been collected so far; the same instance until the next collection (a class is resolved many times).</summary>
     public (IReadOnlyDictionary<ISymbol, IOperation> Members, IMethodSymbol? Forward, IOperation? Body) Snapshot()
     {
         lock (_gate)
         {
-            var members = _members.Where(m => m.Value is not null).ToDictionary(m => m.Key, m => m.Value!, SymbolEqualityComparer.Default);
-            return (members, _forward, _body);
+            if (_snapshot is not { } snapshot)
+            {
+                var members = _members.Where(m => m.Value is not null).ToDictionary(m => m.Key, m => m.Value!, SymbolEqualityComparer.Default);
+                _snapshot = snapshot = (members, _forward, _body);
+            }
+
+            return snapshot;
         }
     }
 }
