@@ -46,7 +46,7 @@ public sealed partial class MirrorDecoderGenerator
 
             var result = Parser.Parse(context, cancellationToken);
             var trees = Dependencies(facts, context.TargetNode.SyntaxTree, cancellationToken);
-            Volatile.Write(ref box.Value, trees is { } known ? new Entry(result, known, Names(facts, known, cancellationToken), facts) : null);
+            Volatile.Write(ref box.Value, trees is { } known ? new Entry(result, known, Names(facts, known, cancellationToken), facts.Context) : null);
             return result;
         }
 
@@ -127,66 +127,75 @@ public sealed partial class MirrorDecoderGenerator
         {
             private readonly ImmutableArray<SyntaxTree> _trees;
             private readonly HashSet<string> _names;
-            private readonly CompilationFacts _facts;
+            private readonly Context _context;
 
-            public Entry(DecoderResult result, ImmutableArray<SyntaxTree> trees, HashSet<string> names, CompilationFacts facts)
+            public Entry(DecoderResult result, ImmutableArray<SyntaxTree> trees, HashSet<string> names, Context context)
             {
                 Result = result;
                 _trees = trees;
                 _names = names;
-                _facts = facts;
+                _context = context;
             }
 
             public DecoderResult Result { get; }
 
             public bool IsValidIn(Compilation compilation, CompilationFacts facts) =>
-                _trees.All(compilation.ContainsSyntaxTree)
-                && facts.SameContext(_facts)
-                && !facts.DeclaredNamesChangedSince(_facts).Overlaps(_names);
+                _trees.All(compilation.ContainsSyntaxTree) && facts.Context.Since(_context) is { SameReferencesAndOptions: true } change && !change.Names.Overlaps(_names);
         }
 
-        /// <summary>What every result of one compilation depends on besides its trees, computed once per compilation.</summary>
+        /// <summary>One compilation's facts, computed once however many decoders ask; it dies with its compilation.</summary>
         private sealed class CompilationFacts
         {
             private readonly Compilation _compilation;
             private readonly ConcurrentDictionary<SyntaxTree, TreeNames> _named = new();
-            private readonly ImmutableArray<MetadataReference> _references;
-            private readonly CompilationOptions _options;
-            private readonly ImmutableArray<SyntaxTree> _globalUsings;
-            private readonly HashSet<string> _declaredNames;
-            private readonly ConcurrentDictionary<CompilationFacts, HashSet<string>> _changedSince = new();
 
             public CompilationFacts(Compilation compilation)
             {
                 _compilation = compilation;
+                Context = new Context(compilation);
+            }
+
+            public Context Context { get; }
+
+            /// <summary>What <paramref name="tree"/> names, read once per compilation however many decoders depend on it.</summary>
+            public TreeNames Named(SyntaxTree tree, CancellationToken cancellationToken) =>
+                _named.TryGetValue(tree, out var named) ? named : _named.GetOrAdd(tree, new TreeNames(_compilation, tree, cancellationToken));
+        }
+
+        /// <summary>
+        /// What every result of a compilation depends on besides its trees: references, options, global usings and the
+        /// declared type and namespace names. Holds no compilation, so that a kept result does not keep its compilation alive.
+        /// </summary>
+        private sealed class Context
+        {
+            private static readonly ConditionalWeakTable<SyntaxTree, string[]> Declared = new();
+
+            private readonly ImmutableArray<MetadataReference> _references;
+            private readonly CompilationOptions _options;
+            private readonly ImmutableArray<SyntaxTree> _globalUsings;
+            private readonly HashSet<string> _declaredNames;
+            private readonly ConditionalWeakTable<Context, Change> _since = new();
+
+            public Context(Compilation compilation)
+            {
                 _references = compilation.References.ToImmutableArray();
                 _options = compilation.Options;
                 _globalUsings = compilation.SyntaxTrees.Where(t => t.GetRoot() is CompilationUnitSyntax root && root.Usings.Any(u => u.GlobalKeyword.IsKind(SyntaxKind.GlobalKeyword))).ToImmutableArray();
                 _declaredNames = new HashSet<string>(compilation.SyntaxTrees.SelectMany(t => Declared.GetValue(t, DeclaredIn)), System.StringComparer.Ordinal);
             }
 
-            /// <summary>What <paramref name="tree"/> names, read once per compilation however many decoders depend on it.</summary>
-            public TreeNames Named(SyntaxTree tree, CancellationToken cancellationToken) =>
-                _named.TryGetValue(tree, out var named) ? named : _named.GetOrAdd(tree, new TreeNames(_compilation, tree, cancellationToken));
-
-            public bool SameContext(CompilationFacts other) =>
-                ReferenceEquals(this, other)
-                || (_options.Equals(other._options) && _references.SequenceEqual(other._references) && _globalUsings.SequenceEqual(other._globalUsings));
-
-            /// <summary>The simple names of the types and namespaces declared in one of the two compilations only.</summary>
-            public HashSet<string> DeclaredNamesChangedSince(CompilationFacts earlier) =>
-                ReferenceEquals(this, earlier)
-                    ? new HashSet<string>()
-                    : _changedSince.GetOrAdd(earlier, e =>
-                    {
-                        var changed = new HashSet<string>(_declaredNames, System.StringComparer.Ordinal);
-                        changed.SymmetricExceptWith(e._declaredNames);
-                        return new HashSet<string>(changed.Select(q => q.Substring(q.LastIndexOf('.') + 1).Split('`')[0]), System.StringComparer.Ordinal);
-                    });
+            /// <summary>What changed since <paramref name="earlier"/>, computed once per pair (weakly keyed: no chain of old contexts is kept).</summary>
+            public Change Since(Context earlier) =>
+                ReferenceEquals(this, earlier) ? Change.None : _since.GetValue(earlier, e =>
+                {
+                    var changed = new HashSet<string>(_declaredNames, System.StringComparer.Ordinal);
+                    changed.SymmetricExceptWith(e._declaredNames);
+                    var names = new HashSet<string>(changed.Select(q => q.Substring(q.LastIndexOf('.') + 1).Split('`')[0]), System.StringComparer.Ordinal);
+                    var same = _options.Equals(e._options) && _references.SequenceEqual(e._references) && _globalUsings.SequenceEqual(e._globalUsings);
+                    return new Change(same, names);
+                });
 
             /// <summary>The qualified names of the types and namespaces a tree declares, read once per tree (trees are immutable).</summary>
-            private static readonly ConditionalWeakTable<SyntaxTree, string[]> Declared = new();
-
             private static string[] DeclaredIn(SyntaxTree tree)
             {
                 var names = new List<string>();
@@ -213,6 +222,22 @@ public sealed partial class MirrorDecoderGenerator
 
                 return names.ToArray();
             }
+        }
+
+        /// <summary>Between two compilations: whether references, options and global usings are the same, and the simple names of types or namespaces declared in one only.</summary>
+        private sealed class Change
+        {
+            public static readonly Change None = new(true, new HashSet<string>());
+
+            public Change(bool sameReferencesAndOptions, HashSet<string> names)
+            {
+                SameReferencesAndOptions = sameReferencesAndOptions;
+                Names = names;
+            }
+
+            public bool SameReferencesAndOptions { get; }
+
+            public HashSet<string> Names { get; }
         }
     }
 }

@@ -117,6 +117,31 @@ public sealed class GeneratorCachingTests
         Assert.Contains("ConvTranspose2d(16, 3", driver.GetRunResult().GeneratedTrees.Single().ToString());
     }
 
+    /// <summary>The generator instance outlives compilations (the IDE keeps it): what it keeps must not hold an old compilation.</summary>
+    [Fact]
+    public void A_kept_result_does_not_keep_its_compilation_alive()
+    {
+        var generator = new MirrorDecoderGenerator();
+        var (first, next) = RunTwiceAndForgetTheFirstCompilation(generator);
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        Assert.False(first.IsAlive, "the parse cache keeps the first compilation alive");
+        Assert.Single(next.GetRunResult().GeneratedTrees);
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static (WeakReference First, GeneratorDriver Next) RunTwiceAndForgetTheFirstCompilation(MirrorDecoderGenerator generator)
+    {
+        var compilation = Verifiers.TestCompilation.CreateAsync(EncoderUsingAConstant, (AttributesGenerator.HintName, AttributesGenerator.Source),
+            ("Widths.cs", "public static class Widths { public const int Hidden = 16; }")).GetAwaiter().GetResult();
+        CSharpGeneratorDriver.Create([generator.AsSourceGenerator()]).RunGenerators(compilation);
+        // A new compilation over the same trees (as after an edit elsewhere): the decoder's node, the cache key, lives on.
+        var second = CSharpCompilation.Create("Second", compilation.SyntaxTrees, compilation.References, (CSharpCompilationOptions)compilation.Options);
+        var next = CSharpGeneratorDriver.Create([generator.AsSourceGenerator()]).RunGenerators(second);
+        return (new WeakReference(compilation), next);
+    }
+
     [Fact]
     public async Task Equal_input_gives_equal_models_and_no_symbol_syntax_or_compilation_in_them()
     {
