@@ -27,6 +27,7 @@ public sealed class EmptyAnalyzer : DiagnosticAnalyzer
 /// (baseline), and with ours; ours asserts the expected diagnostic count, so the benchmark proves they ran.
 /// </summary>
 [MemoryDiagnoser]
+[SimpleJob(launchCount: 1, warmupCount: 2, iterationCount: 10)]
 public class AnalyzerBenchmarks
 {
     private CSharpCompilation _compilation = null!;
@@ -48,6 +49,46 @@ public class AnalyzerBenchmarks
     private static int Count(Compilation compilation) =>
         compilation.WithAnalyzers([new LayerAnalyzer(), new NetworkAnalyzer()]).GetAnalyzerDiagnosticsAsync().GetAwaiter().GetResult()
             .Count(d => d.Severity >= DiagnosticSeverity.Warning);
+
+    /// <summary>
+    /// The time the analyzer driver measures inside each of ConvAnalyzers' analyzers (what <c>-p:ReportAnalyzer=true</c>
+    /// prints in a build), median of <paramref name="runs"/>, beside the no-analyzer GetDiagnostics() time: a measure of
+    /// our own cost that does not drown in the run-to-run noise of the whole compilation.
+    /// </summary>
+    public static void PrintExecutionTimes(int files, int runs)
+    {
+        var compilation = SyntheticSolution.Create(SyntheticSolution.Files(files), withTorchSharp: true);
+        _ = compilation.GetDiagnostics();
+        var baseline = new List<double>();
+        var times = new Dictionary<string, List<double>>();
+        for (var run = 0; run < runs; run++)
+        {
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            _ = compilation.Clone().GetDiagnostics();
+            baseline.Add(watch.Elapsed.TotalMilliseconds);
+
+            var analyzers = ImmutableArray.Create<DiagnosticAnalyzer>(new LayerAnalyzer(), new NetworkAnalyzer());
+            var withAnalyzers = compilation.Clone().WithAnalyzers(analyzers, new CompilationWithAnalyzersOptions(
+                new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty), null, concurrentAnalysis: true, logAnalyzerExecutionTime: true));
+            _ = withAnalyzers.GetAnalyzerDiagnosticsAsync().GetAwaiter().GetResult();
+            foreach (var analyzer in analyzers)
+            {
+                var info = withAnalyzers.GetAnalyzerTelemetryInfoAsync(analyzer, CancellationToken.None).GetAwaiter().GetResult();
+                var name = analyzer.GetType().Name;
+                (times.TryGetValue(name, out var list) ? list : times[name] = new List<double>()).Add(info.ExecutionTime.TotalMilliseconds);
+            }
+        }
+
+        static double Median(List<double> values) => values.OrderBy(v => v).ElementAt(values.Count / 2);
+        var none = Median(baseline);
+        Console.WriteLine($"{files} files with TorchSharp, median of {runs}: GetDiagnostics() without analyzers {none:F0} ms");
+        foreach (var (name, list) in times)
+        {
+            Console.WriteLine($"  {name}: {Median(list):F0} ms in its callbacks ({Median(list) / none:P1} of the no-analyzer time)");
+        }
+
+        Console.WriteLine($"  both: {times.Values.Sum(Median):F0} ms ({times.Values.Sum(Median) / none:P1})");
+    }
 
     /// <summary>Runs ConvAnalyzers' analyzers alone on a copy of <paramref name="compilation"/>; the count of their diagnostics.</summary>
     public static int Run(Compilation compilation) =>

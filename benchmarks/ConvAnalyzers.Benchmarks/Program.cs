@@ -32,4 +32,10 @@ if (args.Length == 3 && args[0] == "profile-analyzers")
     return;
 }
 
+if (args.Length == 3 && args[0] == "execution-times")
+{
+    AnalyzerBenchmarks.PrintExecutionTimes(int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture), int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture));
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(AnalyzerBenchmarks).Assembly).Run(args);

@@ -199,11 +199,18 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
 
             var report = new PropagationReport();
             var runner = new ModuleRunner(Symbols, Resolve, cancellationToken);
+            var decoderLayers = layers.Count(MirrorPairing.Upsamples);
             for (long size = 1; size <= SweepSizes; size++)
             {
                 var dims = new[] { 1L, 1L }.Concat(Enumerable.Repeat(size, ranks[0])).ToArray();
                 var input = new TensorValue(new TensorShape(dims), ImmutableStack<PushedShape>.Empty, AnyChannels: true);
                 runner.Run(model, input, new ShapePropagator(report, $"size {size}", runner));
+
+                // Only a decoder layer that matched for no size is reported: once every one has matched, stop.
+                if (report.PairOutcomes.Count == decoderLayers && report.PairOutcomes.Values.All(o => o.Matched > 0))
+                {
+                    return;
+                }
             }
 
             foreach (var entry in report.PairOutcomes)
