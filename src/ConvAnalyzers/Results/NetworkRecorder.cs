@@ -1,0 +1,107 @@
+using System.Collections.Generic;
+using System.Linq;
+using ConvAnalyzers.Arithmetic;
+using ConvAnalyzers.Binding;
+using ConvAnalyzers.Interpretation;
+using Microsoft.CodeAnalysis;
+
+namespace ConvAnalyzers.Results;
+
+/// <summary>One layer applied to one input in one context: what it received, what came out, or the rules it broke.</summary>
+internal sealed record LayerRecord(LayerSite Site, string Context, string Input, Dim[] LayerInput, Dim[]? Output, LayerOutcome? Outcome, bool Certain, LayerSite? Producer);
+
+/// <summary>A decoder ConvTranspose and the encoder layer it pairs with (DESIGN §3, the pairing stack).</summary>
+internal sealed record PairRecord(LayerSite Decoder, string Context, string Input, PendingPair Encoder, long[] DecoderInput, long[] DecoderOutput, bool Certain);
+
+/// <summary>A tensor operation (cat, +, view, ...) that fails.</summary>
+internal sealed record OpRecord(SyntaxNode Syntax, string DiagnosticId, string Input, string Message, bool Certain);
+
+/// <summary>A layer reached from a known input whose output the interpreter cannot know, and why (CONV012).</summary>
+internal sealed record UnknownRecord(LayerSite Site, string Context, string Input, string Reason);
+
+/// <summary>What one interpretation of a network found, by site; turned into diagnostics by the analyzer.</summary>
+internal sealed class NetworkRecorder
+{
+    private Dictionary<int, string> _keys = new();
+
+    public List<LayerRecord> Layers { get; } = new();
+
+    public List<PairRecord> Pairs { get; } = new();
+
+    public List<OpRecord> Ops { get; } = new();
+
+    public List<UnknownRecord> Unknowns { get; } = new();
+
+    /// <summary>The network input being followed, as messages name it: <c>[2,3,32,32]</c>.</summary>
+    public string InputLabel { get; set; } = string.Empty;
+
+    /// <summary>The module whose forward is running (the context of functional calls); 0 for none.</summary>
+    public int CurrentModule { get; set; }
+
+    /// <summary>The named_modules() key of a module of the current root, "" for the root, "?" when it is not registered.</summary>
+    public string KeyOf(int id) => _keys.TryGetValue(id, out var key) ? key : "?";
+
+    /// <summary>Sets the keys as TorchSharp's <c>named_modules()</c> of <paramref name="root"/> gives them.</summary>
+    public void SetRoot(State state, RefValue root, System.Func<ITypeSymbol, bool> isModuleType)
+    {
+        _keys = new Dictionary<int, string>();
+        Walk(state, root, string.Empty, isModuleType, 0);
+    }
+
+    private void Walk(State state, Value value, string key, System.Func<ITypeSymbol, bool> isModuleType, int depth)
+    {
+        if (value is not RefValue r || _keys.ContainsKey(r.Id) || depth > 64)
+        {
+            return;
+        }
+
+        _keys[r.Id] = key;
+        string Child(string name) => key.Length == 0 ? name : key + "." + name;
+        switch (state.Get(value))
+        {
+            case InstanceObject instance:
+                foreach (var (name, module) in instance.Registered)
+                {
+                    Walk(state, module, Child(name), isModuleType, depth + 1);
+                }
+
+                for (var type = instance.Type; type is not null && type.DeclaringSyntaxReferences.Length > 0; type = type.BaseType)
+                {
+                    foreach (var field in type.GetMembers().OfType<IFieldSymbol>())
+                    {
+                        if (!field.IsStatic && instance.Fields.TryGetValue(field, out var fieldValue))
+                        {
+                            var name = field.AssociatedSymbol?.Name ?? field.Name;
+                            Walk(state, fieldValue, Child(name), isModuleType, depth + 1);
+                        }
+                    }
+
+                    foreach (var property in type.GetMembers().OfType<IPropertySymbol>())
+                    {
+                        if (instance.Fields.TryGetValue(property, out var propertyValue))
+                        {
+                            Walk(state, propertyValue, Child(property.Name), isModuleType, depth + 1);
+                        }
+                    }
+                }
+
+                break;
+            case LibraryObject { Payload: ContainerModule container } when state.Heap.TryGetValue(container.Children, out var c) && c is SequenceObject children:
+                for (var i = 0; i < children.Items.Count; i++)
+                {
+                    Walk(state, children.Items[i], Child(children.Names?[i] ?? i.ToString(System.Globalization.CultureInfo.InvariantCulture)), isModuleType, depth + 1);
+                }
+
+                break;
+        }
+    }
+
+    public void Layer(LayerRecord record) => Layers.Add(record);
+
+    public void Pair(LayerSite decoder, string context, PendingPair encoder, long[] decoderInput, long[] decoderOutput, bool certain) =>
+        Pairs.Add(new PairRecord(decoder, context, InputLabel, encoder, decoderInput, decoderOutput, certain));
+
+    public void Op(SyntaxNode syntax, string id, string message, bool certain) => Ops.Add(new OpRecord(syntax, id, InputLabel, message, certain));
+
+    public void Unknown(LayerSite site, string context, string reason) => Unknowns.Add(new UnknownRecord(site, context, InputLabel, reason));
+}
