@@ -82,6 +82,22 @@ public static class PrecisionSources
                 }
             }
             """),
+        ["In_place_unsqueeze_in_its_static_form"] = new(Usings + """
+            [ConvAnalyzers.InputShape(8, 28, 28)]
+            public sealed class StaticUnsqueezeNet : nn.Module<Tensor, Tensor>
+            {
+                private readonly nn.Module<Tensor, Tensor> conv = nn.Conv2d(1, 4, 3);
+                private readonly nn.Module<Tensor, Tensor> pool = nn.MaxPool2d(2);
+
+                public StaticUnsqueezeNet() : base(nameof(StaticUnsqueezeNet)) => RegisterComponents();
+
+                public override Tensor forward(Tensor x)
+                {
+                    torch.unsqueeze_(x, 1);   // the argument changes, as x.unsqueeze_(1) would
+                    return pool.forward(conv.forward(x));
+                }
+            }
+            """),
         ["In_place_squeeze_drops_the_frame_dimension"] = new(Usings + """
             [ConvAnalyzers.InputShape(2, 1, 3, 32, 32)]
             public sealed class SingleFrameNet : nn.Module<Tensor, Tensor>
@@ -381,7 +397,7 @@ public static class PrecisionSources
                 yield return ($"Levels = {levels}", new PyramidFeatures());
             }
             """,
-            ["Levels", "loop", "cat"]),
+            ["Levels", "loop", "cat", "outside the constructor"]),
     };
 
     private static readonly string[] NoFinding = [];
