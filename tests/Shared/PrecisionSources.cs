@@ -41,8 +41,9 @@ public static class PrecisionSources
     /// <summary>Marks a layer factory call that forward never reaches (no CONV000 expected, none recorded in TorchSharp).</summary>
     public const string NotCalled = "/*not called*/";
 
-    /// <summary>Marks the call sites (factory calls, and the forward calls of modules the interpreter loses) where the
-    /// first unknown shape may be reported.</summary>
+    /// <summary>Marks the call sites where the first unknown shape may be reported: the factory calls and the forward call
+    /// of the module whose output the interpreter cannot know, and, when it loses that module altogether (a container
+    /// changed by code it cannot read), the factory call of the first layer after it.</summary>
     public const string Unknown = "/*unknown*/";
 
     /// <summary>The assembly name of <see cref="VendorLibrary"/>, referenced as metadata only (no source).</summary>
@@ -253,7 +254,7 @@ public static class PrecisionSources
             public sealed class Widening : nn.Module<Tensor, Tensor>
             {
                 private nn.Module<Tensor, Tensor> conv = {{Unknown}} nn.Conv2d(3, 8, 3, padding: 1);
-                private readonly nn.Module<Tensor, Tensor> pool = nn.AdaptiveAvgPool2d(4);
+                private readonly nn.Module<Tensor, Tensor> pool = {{Unknown}} nn.AdaptiveAvgPool2d(4);
                 private readonly nn.Module<Tensor, Tensor> flatten = nn.Flatten();
                 private nn.Module<Tensor, Tensor> fc = nn.Linear(8 * 4 * 4, 10);
 
@@ -294,7 +295,7 @@ public static class PrecisionSources
                     }
 
                     stages = {{Unknown}} nn.Sequential(layers);
-                    head = nn.Conv2d(channels, 10, 1);
+                    head = {{Unknown}} nn.Conv2d(channels, 10, 1);
                     RegisterComponents();
                 }
 
@@ -310,7 +311,7 @@ public static class PrecisionSources
             public sealed class VendorPatched : nn.Module<Tensor, Tensor>
             {
                 private readonly TorchSharp.Modules.Sequential body = {{Unknown}} nn.Sequential(nn.Conv2d(3, 16, 3, padding: 1), nn.ReLU());
-                private readonly nn.Module<Tensor, Tensor> head = nn.Conv2d(32, 10, 1);
+                private readonly nn.Module<Tensor, Tensor> head = {{Unknown}} nn.Conv2d(32, 10, 1);
 
                 public VendorPatched() : base(nameof(VendorPatched))
                 {
@@ -349,7 +350,7 @@ public static class PrecisionSources
             public sealed class Patched : nn.Module<Tensor, Tensor>
             {
                 private readonly TorchSharp.Modules.Sequential body = {{Unknown}} nn.Sequential(nn.Conv2d(3, 16, 3, padding: 1), nn.ReLU());
-                private readonly nn.Module<Tensor, Tensor> head = nn.Conv2d(32, 10, 1);
+                private readonly nn.Module<Tensor, Tensor> head = {{Unknown}} nn.Conv2d(32, 10, 1);
 
                 public Patched(IStagePatch patch) : base(nameof(Patched))
                 {
