@@ -57,7 +57,7 @@ internal sealed class LayerSite
     /// </summary>
     public SyntaxNode LocationOf(string? parameter)
     {
-        if (parameter is not null && Arguments.TryGetValue(parameter, out var value) && value.Origin is { } origin)
+        if (parameter is not null && Arguments.TryGetValue(parameter, out var value) && value.Origin is { } origin && !Call.Span.Contains(origin.Span))
         {
             return origin;
         }

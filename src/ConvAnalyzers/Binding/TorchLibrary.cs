@@ -180,7 +180,7 @@ internal sealed class TorchLibrary : ILibraryModel
         if (outcome.Failure is { } failure)
         {
             Recorder.Op(operation.Syntax, failure.DiagnosticId, failure.Message, interpreter.IsCertain(frame, state));
-            return TensorValue.Unknown($"'{Interpreter.Abbreviate(operation.Syntax)}' fails: {failure.Message}");
+            return TensorValue.Unknown(TensorValue.AfterFailure);
         }
 
         return outcome.Shape is { } shape ? new TensorValue(shape, from.Pending, producer ?? from.Producer) : TensorValue.Unknown($"'{Interpreter.Abbreviate(operation.Syntax)}' gives a shape the interpreter cannot compute");
@@ -245,7 +245,9 @@ internal sealed class TorchLibrary : ILibraryModel
             return receiver;
         }
 
-        return null;
+        // Other TorchSharp calls (parameters(), state_dict(), optimizers, init) do not change a network's structure:
+        // their result is unknown, and the modules given to them stay as they are.
+        return method.Name is "apply" or "add_module" ? null : Interpreter.Unknown(method.ReturnType, $"{type.Name}.{method.Name} is not modelled");
     }
 
     private Value? ContainerMethod(Interpreter interpreter, State state, ContainerModule container, IMethodSymbol method, Value[] arguments, IOperation operation)
@@ -391,8 +393,33 @@ internal sealed class TorchLibrary : ILibraryModel
     /// <summary>Runs a module on a tensor: a layer, a container's children in order, or a module class's forward.</summary>
     public Value Apply(Interpreter interpreter, Frame frame, State state, Value module, TensorValue input, IOperation operation, IReadOnlyList<Value>? requested)
     {
+        if (Recorder.ApplyDepth > 0)
+        {
+            return ApplyModule(interpreter, frame, state, module, input, operation, requested);
+        }
+
+        // A forward call outside any forward: a network root on a known input (DESIGN §3).
+        if (input.Shape is null || module is not RefValue root)
+        {
+            return TensorValue.Unknown(input.UnknownReason ?? "a module applied to a tensor of unknown shape");
+        }
+
+        Recorder.SetRoot(state, root, IsModuleType);
+        Recorder.InputLabel = Dim.Format(input.Shape);
+        Recorder.Roots.Add((root.Id, operation.Syntax));
+        Recorder.ApplyDepth++;
+        var result = ApplyModule(interpreter, frame, state, module, input, operation, requested);
+        Recorder.ApplyDepth--;
+        Recorder.Outputs.Add(new OutputRecord(state.Get<InstanceObject>(module)?.Type, Recorder.InputLabel, input.Shape, result as TensorValue, interpreter.IsCertain(frame, state)));
+        return result;
+    }
+
+    private Value ApplyModule(Interpreter interpreter, Frame frame, State state, Value module, TensorValue input, IOperation operation, IReadOnlyList<Value>? requested)
+    {
         switch (state.Get(module))
         {
+            case LibraryObject { UnknownReason: { } escaped }:
+                return TensorValue.Unknown(escaped);
             case LibraryObject { Payload: LayerModule layer } when !_unmodelled.Contains(((RefValue)module).Id):
                 return ApplyLayer(interpreter, frame, state, layer.Site, Recorder.KeyOf(((RefValue)module).Id), input, requested);
             case LibraryObject { Payload: LayerModule layer }:
@@ -412,7 +439,7 @@ internal sealed class TorchLibrary : ILibraryModel
                         return TensorValue.Unknown("a Sequential stage gave no tensor");
                     }
 
-                    x = Apply(interpreter, frame, state, child, t, operation, null);
+                    x = ApplyModule(interpreter, frame, state, child, t, operation, null);
                 }
 
                 return x;
@@ -455,6 +482,11 @@ internal sealed class TorchLibrary : ILibraryModel
     private Value ApplyLayer(Interpreter interpreter, Frame frame, State state, LayerSite site, string context, TensorValue input, IReadOnlyList<Value>? requested)
     {
         var certain = interpreter.IsCertain(frame, state);
+        if (input.UnknownReason == TensorValue.AfterFailure)
+        {
+            return input;
+        }
+
         if (input.Shape is null)
         {
             Recorder.Unknown(site, context, input.UnknownReason ?? "its input's shape is unknown");
@@ -521,7 +553,7 @@ internal sealed class TorchLibrary : ILibraryModel
         Recorder.Layer(new LayerRecord(site, context, Recorder.InputLabel, input.Shape, output, outcome, certain, input.Producer));
         if (output is null)
         {
-            return TensorValue.Unknown($"{site.Name} fails here");
+            return TensorValue.Unknown(TensorValue.AfterFailure);
         }
 
         var pending = input.Pending;
@@ -809,9 +841,18 @@ internal sealed class TorchLibrary : ILibraryModel
     /// <summary>An in-place op (<c>x.unsqueeze_(1)</c>) changes the variable it is called on.</summary>
     private static Value ReplaceInPlace(Interpreter interpreter, Frame frame, State state, IOperation operation, string name, Value result)
     {
-        if (name.EndsWith("_", System.StringComparison.Ordinal) && operation is IInvocationOperation { Instance: { } instance })
+        if (name.EndsWith("_", System.StringComparison.Ordinal) && operation is IInvocationOperation invocation)
         {
-            interpreter.AssignTo(instance, result, frame, state);
+            var target = invocation.Instance ?? (invocation.Arguments.Length > 0 ? invocation.Arguments.OrderBy(a => a.Parameter?.Ordinal ?? 0).First().Value : null);
+            while (target is IConversionOperation conversion)
+            {
+                target = conversion.Operand;
+            }
+
+            if (target is not null)
+            {
+                interpreter.AssignTo(target, result, frame, state);
+            }
         }
 
         return result;

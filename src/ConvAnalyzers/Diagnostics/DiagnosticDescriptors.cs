@@ -16,6 +16,7 @@ public static class RuleIdentifiers
     public const string EncoderDropsRows = "CONV008";
     public const string OutputShapeMismatch = "CONV009";
     public const string JoinMismatch = "CONV010";
+    public const string ShapeUnknown = "CONV012";
     public const string EncoderNotInSource = "CONV101";
     public const string EncoderInputUnknown = "CONV102";
     public const string DecoderNotPartial = "CONV103";
@@ -59,6 +60,13 @@ public static class DiagnosticDescriptors
         "{0}",
         DiagnosticSeverity.Hidden,
         "The output shape this layer gives for each known input of its network, with the arithmetic.");
+
+    public static readonly DiagnosticDescriptor ShapeUnknown = Create(
+        RuleIdentifiers.ShapeUnknown,
+        "Why this layer has no known shape",
+        "{0}",
+        DiagnosticSeverity.Hidden,
+        "The layer is reached from a known input, but its output shape is unknown: the message names the value that is unknown and where it comes from, or the operation the analyzer does not model.");
 
     public static readonly DiagnosticDescriptor EmptyOutput = Create(
         RuleIdentifiers.EmptyOutput,

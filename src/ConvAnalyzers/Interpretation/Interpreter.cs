@@ -1250,12 +1250,13 @@ internal sealed class Interpreter
     {
         foreach (var value in arguments.Prepend(receiver ?? UnknownValue.Plain))
         {
-            if (value is RefValue r && state.Heap.TryGetValue(r.Id, out var obj) && obj is SequenceObject or InstanceObject)
+            if (value is RefValue r && state.Heap.TryGetValue(r.Id, out var obj))
             {
                 state.Set(r.Id, obj switch
                 {
                     SequenceObject s => new SequenceObject(ImmutableList<Value>.Empty, s.IsArray) { UnknownReason = reason },
                     InstanceObject i => new InstanceObject(i.Type, i.Fields, i.Creation, i.CreationSyntax, i.Registered) { UnknownReason = reason },
+                    LibraryObject l => new LibraryObject(l.Payload) { UnknownReason = reason },
                     _ => obj,
                 });
             }

@@ -140,6 +140,9 @@ internal sealed class TensorValue : Value
     /// <summary>Why the shape (or part of it) is unknown.</summary>
     public string? UnknownReason { get; }
 
+    /// <summary>The reason of a tensor that exists only because an earlier layer fails: nothing after it is reported (no cascades).</summary>
+    public const string AfterFailure = "an earlier layer or operation fails for this input";
+
     public static TensorValue Unknown(string reason) => new(null, ImmutableStack<PendingPair>.Empty, null, reason);
 
     public bool IsFullyKnown => Shape is not null && Shape.All(d => !d.IsUnknown);

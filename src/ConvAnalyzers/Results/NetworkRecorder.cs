@@ -19,12 +19,23 @@ internal sealed record OpRecord(SyntaxNode Syntax, string DiagnosticId, string I
 /// <summary>A layer reached from a known input whose output the interpreter cannot know, and why (CONV012).</summary>
 internal sealed record UnknownRecord(LayerSite Site, string Context, string Input, string Reason);
 
+/// <summary>What a network root's forward returned for one input.</summary>
+internal sealed record OutputRecord(INamedTypeSymbol? Root, string Input, Dim[] InputShape, TensorValue? Output, bool Certain);
+
 /// <summary>What one interpretation of a network found, by site; turned into diagnostics by the analyzer.</summary>
 internal sealed class NetworkRecorder
 {
     private Dictionary<int, string> _keys = new();
 
     public List<LayerRecord> Layers { get; } = new();
+
+    public List<OutputRecord> Outputs { get; } = new();
+
+    /// <summary>The roots run (module heap id, the forward call or attribute that gave the input).</summary>
+    public List<(int Id, SyntaxNode Call)> Roots { get; } = new();
+
+    /// <summary>How deep in module forwards the interpretation is (0: outside any).</summary>
+    public int ApplyDepth { get; set; }
 
     public List<PairRecord> Pairs { get; } = new();
 

@@ -1,0 +1,241 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Threading;
+using ConvAnalyzers.Arithmetic;
+using ConvAnalyzers.Binding;
+using ConvAnalyzers.Extraction;
+using TensorValue = ConvAnalyzers.Interpretation.TensorValue;
+using ConvAnalyzers.Interpretation;
+using ConvAnalyzers.Results;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace ConvAnalyzers.Analyzers;
+
+/// <summary>
+/// Finds the network roots of a file and runs them on the interpreter: classes with <c>[InputShape]</c> (built by
+/// each <c>new</c> that creates them, or with their constructor parameters unknown), and methods that apply a module
+/// to a constant-shape tensor (<c>model.forward(torch.randn(...))</c>, through locals too).
+/// </summary>
+internal sealed class NetworkRuns
+{
+    private readonly Compilation _compilation;
+    private readonly TorchLibrary _library;
+    private readonly ShapeAttributes _attributes;
+    private readonly CancellationToken _cancellationToken;
+
+    public NetworkRuns(Compilation compilation, TorchLibrary library, ShapeAttributes attributes, CancellationToken cancellationToken)
+    {
+        _compilation = compilation;
+        _library = library;
+        _attributes = attributes;
+        _cancellationToken = cancellationToken;
+    }
+
+    /// <summary>One run: what it found, and the files whose code gave it its root, creation site or input.</summary>
+    public sealed record Run(NetworkRecorder Recorder, HashSet<SyntaxTree> Origins, INamedTypeSymbol? Declared);
+
+    private Interpreter NewInterpreter() => new(_compilation, _library, Budget.Default, _cancellationToken);
+
+    /// <summary>The runs whose root is declared in <paramref name="tree"/>.</summary>
+    public IEnumerable<Run> RunsOf(SyntaxTree tree, SemanticModel model)
+    {
+        var root = tree.GetRoot(_cancellationToken);
+        var declaredRoots = new List<INamedTypeSymbol>();
+        foreach (var declaration in root.DescendantNodes().OfType<ClassDeclarationSyntax>())
+        {
+            if (declaration.AttributeLists.Count > 0 && model.GetDeclaredSymbol(declaration, _cancellationToken) is INamedTypeSymbol type
+                && _library.IsModuleType(type) && !type.IsAbstract && type.TypeParameters.Length == 0
+                && (_attributes.HasInputs(type) || (_attributes.MirrorOf(type) is { } encoder && _attributes.HasInputs(encoder)))
+                && type.DeclaringSyntaxReferences[0].SyntaxTree == tree)
+            {
+                declaredRoots.Add(type);
+            }
+        }
+
+        foreach (var type in declaredRoots)
+        {
+            foreach (var run in RunDeclared(type))
+            {
+                yield return run;
+            }
+        }
+
+        // Methods that apply a module to a tensor built from constant sizes.
+        foreach (var method in root.DescendantNodes().OfType<BaseMethodDeclarationSyntax>())
+        {
+            if (!AppliesModuleToTensor(method))
+            {
+                continue;
+            }
+
+            if (model.GetDeclaredSymbol(method, _cancellationToken) is not IMethodSymbol symbol || _library.IsModuleType(symbol.ContainingType) && symbol.Name == "forward")
+            {
+                continue;
+            }
+
+            var recorder = new NetworkRecorder();
+            _library.Recorder = recorder;
+            var interpreter = NewInterpreter();
+            var state = new State();
+            var @this = symbol.IsStatic ? null : new UnknownValue($"the instance {symbol.Name} is called on");
+            var arguments = symbol.Parameters.Select(p => Interpreter.Unknown(p.Type, $"parameter {p.Name} of {Interpreter.Display(symbol)}")).ToArray();
+            interpreter.Invoke(symbol, @this, arguments, state, null, uncertain: false);
+            if (recorder.Roots.Count > 0)
+            {
+                yield return new Run(recorder, Origins(recorder, tree), null);
+            }
+        }
+    }
+
+    private static bool AppliesModuleToTensor(BaseMethodDeclarationSyntax method) =>
+        method.DescendantNodes().OfType<InvocationExpressionSyntax>().Any(i => CandidateInvocations.CalledName(i) is "forward" or "call")
+        && method.DescendantNodes().OfType<InvocationExpressionSyntax>().Any(i => CandidateInvocations.CalledName(i) is "randn" or "rand" or "zeros" or "ones" or "empty" or "full" or "randint");
+
+    private HashSet<SyntaxTree> Origins(NetworkRecorder recorder, SyntaxTree tree)
+    {
+        var origins = new HashSet<SyntaxTree> { tree };
+        foreach (var (_, call) in recorder.Roots)
+        {
+            origins.Add(call.SyntaxTree);
+        }
+
+        return origins;
+    }
+
+    /// <summary>A class with [InputShape] (or [MirrorOf] an encoder that has one): built at each creation site, or with its parameters unknown.</summary>
+    private IEnumerable<Run> RunDeclared(INamedTypeSymbol type)
+    {
+        var encoderType = _attributes.MirrorOf(type);
+        var inputs = _attributes.Inputs(encoderType ?? type).ToList();
+        var attribute = type.GetAttributes().FirstOrDefault(a => a.AttributeClass?.Name is "InputShapeAttribute" or "MirrorOfAttribute")?.ApplicationSyntaxReference?.GetSyntax(_cancellationToken);
+        var sites = CreationSites(type).ToList();
+        var declaredTree = type.DeclaringSyntaxReferences[0].SyntaxTree;
+        if (sites.Count == 0)
+        {
+            var constructor = type.InstanceConstructors.Where(c => c.DeclaredAccessibility != Accessibility.Private).OrderBy(c => c.Parameters.Length).FirstOrDefault();
+            var recorder = new NetworkRecorder();
+            _library.Recorder = recorder;
+            var interpreter = NewInterpreter();
+            var state = new State();
+            var arguments = constructor?.Parameters.Select(p => Interpreter.Unknown(p.Type, $"parameter {p.Name} of {Interpreter.Display(constructor)}; no call passes a constant")).ToArray() ?? [];
+            var creation = $"{type.Name}({string.Join(", ", arguments.Select(_ => "?"))})";
+            var instance = interpreter.Construct(type, constructor, arguments, state, null, attribute, creation);
+            RunInputs(interpreter, state, instance, type, encoderType, inputs, attribute);
+            yield return new Run(recorder, [declaredTree], type);
+            yield break;
+        }
+
+        foreach (var site in sites)
+        {
+            var recorder = new NetworkRecorder();
+            _library.Recorder = recorder;
+            var interpreter = NewInterpreter();
+            var creationOperation = site.Creation;
+            interpreter.OnCreated = (created, value, state) =>
+            {
+                if (created.Syntax == creationOperation)
+                {
+                    RunInputs(interpreter, state, value, type, encoderType, inputs, attribute);
+                }
+            };
+            var state0 = new State();
+            var method = site.Method;
+            var @this = method.IsStatic ? null : new UnknownValue($"the instance {method.Name} is called on");
+            var arguments = method.Parameters.Select(p => Interpreter.Unknown(p.Type, $"parameter {p.Name} of {Interpreter.Display(method)}")).ToArray();
+            interpreter.Invoke(method, @this, arguments, state0, null, uncertain: false);
+            yield return new Run(recorder, [declaredTree, site.Creation.SyntaxTree], type);
+        }
+    }
+
+    private void RunInputs(Interpreter interpreter, State state, Value instance, INamedTypeSymbol type, INamedTypeSymbol? encoderType, List<Model.TensorShape> inputs, SyntaxNode? attribute)
+    {
+        var recorder = _library.Recorder;
+        foreach (var input in inputs)
+        {
+            var tensor = new TensorValue(Dim.From(input.Dims), ImmutableStack<PendingPair>.Empty);
+            _frame ??= new Frame(interpreter.Compilation.GetSpecialType(SpecialType.System_Object).GetMembers().OfType<IMethodSymbol>().First(), Microsoft.CodeAnalysis.FlowAnalysis.ControlFlowGraph.Create(EmptyBody()), null, null, null, false);
+            var frame = _frame;
+            if (encoderType is not null)
+            {
+                // [MirrorOf]: the encoder runs first (its findings are its own), then the decoder continues its pairing stack.
+                var encoderRecorder = new NetworkRecorder();
+                _library.Recorder = encoderRecorder;
+                var constructor = encoderType.InstanceConstructors.OrderBy(c => c.Parameters.Length).FirstOrDefault();
+                var encoder = interpreter.Construct(encoderType, constructor, constructor?.Parameters.Select(p => Interpreter.Unknown(p.Type, $"parameter {p.Name} of {encoderType.Name}")).ToArray() ?? [], state, null, attribute, encoderType.Name + "()");
+                var encoded = _library.Apply(interpreter, frame, state, encoder, tensor, NullOperation(attribute), null);
+                _library.Recorder = recorder;
+                if (encoded is not TensorValue { Shape: not null } t)
+                {
+                    continue;
+                }
+
+                tensor = t;
+            }
+
+            _library.Apply(interpreter, frame, state, instance, tensor, NullOperation(attribute), null);
+            if (encoderType is not null && recorder.Outputs.Count > 0)
+            {
+                recorder.InputLabel = Dim.Format(Dim.From(input.Dims)) + $" through {encoderType.Name}";
+            }
+        }
+    }
+
+    private Frame? _frame;
+
+    private IOperation NullOperation(SyntaxNode? attribute) => _nullOperation ??= CreateNullOperation();
+
+    private IOperation? _nullOperation;
+
+    private IOperation CreateNullOperation()
+    {
+        var tree = Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText("class C { void M() { } }", cancellationToken: _cancellationToken);
+        var compilation = Microsoft.CodeAnalysis.CSharp.CSharpCompilation.Create("empty", [tree]);
+        var method = tree.GetRoot(_cancellationToken).DescendantNodes().OfType<MethodDeclarationSyntax>().First();
+#pragma warning disable RS1030 // A private, empty compilation: the placeholder operation for inputs that come from attributes.
+        return compilation.GetSemanticModel(tree).GetOperation(method, _cancellationToken)!;
+#pragma warning restore RS1030
+    }
+
+    private IMethodBodyOperation EmptyBody() => (IMethodBodyOperation)NullOperation(null);
+
+    /// <summary>Every <c>new T(...)</c> of <paramref name="type"/> in the compilation, with the method that contains it.</summary>
+    private IEnumerable<(SyntaxNode Creation, IMethodSymbol Method)> CreationSites(INamedTypeSymbol type)
+    {
+        foreach (var tree in _compilation.SyntaxTrees)
+        {
+            if (!CandidateInvocations.Mentions(tree.GetText(_cancellationToken), [type.Name]))
+            {
+                continue;
+            }
+
+            SemanticModel? model = null;
+            foreach (var node in tree.GetRoot(_cancellationToken).DescendantNodes().OfType<BaseObjectCreationExpressionSyntax>())
+            {
+                if (node is ObjectCreationExpressionSyntax { Type: var t } && !t.ToString().EndsWith(type.Name, System.StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+#pragma warning disable RS1030 // Creation sites in other files give a class its constructor arguments (DESIGN §3).
+                model ??= _compilation.GetSemanticModel(tree);
+#pragma warning restore RS1030
+                if (model.GetOperation(node, _cancellationToken) is IObjectCreationOperation { Type: { } created } && SymbolEqualityComparer.Default.Equals(created, type)
+                    && node.Ancestors().OfType<BaseMethodDeclarationSyntax>().FirstOrDefault() is { } declaration
+                    && model.GetDeclaredSymbol(declaration, _cancellationToken) is IMethodSymbol method
+                    && !(SymbolEqualityComparer.Default.Equals(method.ContainingType, type)))
+                {
+                    if (_library.IsModuleType(method.ContainingType) && method.MethodKind == MethodKind.Constructor)
+                    {
+                        // Built as a block of another module: that module's own run covers it.
+                        continue;
+                    }
+
+                    yield return (node, method);
+                }
+            }
+        }
+    }
+}
