@@ -55,7 +55,9 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
             start.RegisterSemanticModelAction(context =>
             {
                 var tree = context.SemanticModel.SyntaxTree;
-                if (!CandidateInvocations.Mentions(tree.GetText(context.CancellationToken), RootWords))
+                // Code with syntax errors (typing in progress) is not followed: silence, not a guess.
+                if (!CandidateInvocations.Mentions(tree.GetText(context.CancellationToken), RootWords)
+                    || tree.GetDiagnostics(context.CancellationToken).Any(d => d.Severity == DiagnosticSeverity.Error))
                 {
                     return;
                 }

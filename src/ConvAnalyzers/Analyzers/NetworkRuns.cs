@@ -63,6 +63,17 @@ internal sealed class NetworkRuns
             }
         }
 
+        // Module classes without any input: a sweep over sizes finds decoders that can never give their encoder's shape back.
+        foreach (var declaration in root.DescendantNodes().OfType<ClassDeclarationSyntax>())
+        {
+            if (model.GetDeclaredSymbol(declaration, _cancellationToken) is INamedTypeSymbol type && _library.IsModuleType(type) && !type.IsAbstract
+                && type.TypeParameters.Length == 0 && !declaredRoots.Contains(type, SymbolEqualityComparer.Default) && _attributes.MirrorOf(type) is null
+                && type.InstanceConstructors.FirstOrDefault(c => c.Parameters.Length == 0) is { } constructor && Sweep(type, constructor) is { } sweep)
+            {
+                yield return sweep;
+            }
+        }
+
         // Methods that apply a module to a tensor built from constant sizes.
         foreach (var method in root.DescendantNodes().OfType<BaseMethodDeclarationSyntax>())
         {
@@ -88,6 +99,57 @@ internal sealed class NetworkRuns
                 yield return new Run(recorder, Origins(recorder, tree), null);
             }
         }
+    }
+
+    /// <summary>Sizes a sweep tries; a decoder is reported only if it misses its encoder for every one it reaches.</summary>
+    public const int SweepSizes = 64;
+
+    /// <summary>The fewest sizes that must reach a decoder before "never" is claimed.</summary>
+    private const int SweepMinimumReached = 8;
+
+    /// <summary>
+    /// Runs a module with no input shape on every size 1–64 (channels and rank from its first layer); a run whose
+    /// recorder holds only the decoder layers that matched their encoder for no size (CONV005).
+    /// </summary>
+    private Run? Sweep(INamedTypeSymbol type, IMethodSymbol constructor)
+    {
+        var library = _library;
+        var probe = new NetworkRecorder();
+        library.Recorder = probe;
+        var interpreter = NewInterpreter();
+        var state = new State();
+        var instance = interpreter.Construct(type, constructor, [], state, null, null, type.Name + "()");
+        var layers = state.Heap.OrderBy(h => h.Key).Select(h => h.Value).OfType<LibraryObject>().Select(o => (o.Payload as LayerModule)?.Site.Geometry).Where(g => g is not null).Select(g => g!).ToList();
+        var first = layers.FirstOrDefault(g => g.Kind is LayerKind.Conv or LayerKind.ConvTranspose);
+        if (first is not { InChannels: long channels } || !layers.Any(MirrorPairing.Downsamples) || !layers.Any(MirrorPairing.Upsamples) || channels < 1)
+        {
+            return null;
+        }
+
+        var tally = new Dictionary<SyntaxNode, (int Matched, int Missed, PairRecord First)>();
+        var result = new NetworkRecorder();
+        for (long size = 1; size <= SweepSizes; size++)
+        {
+            var recorder = new NetworkRecorder();
+            library.Recorder = recorder;
+            var dims = new[] { 1L, channels }.Concat(Enumerable.Repeat(size, first.SpatialRank)).ToArray();
+            var run = state.Clone();
+            library.Apply(interpreter, _frame ??= new Frame(interpreter.Compilation.GetSpecialType(SpecialType.System_Object).GetMembers().OfType<IMethodSymbol>().First(), Microsoft.CodeAnalysis.FlowAnalysis.ControlFlowGraph.Create(EmptyBody()), null, null, null, false),
+                run, instance, new TensorValue(Dim.From(dims), ImmutableStack<PendingPair>.Empty), NullOperation(null), null);
+            foreach (var pair in recorder.Pairs.Where(p => p.Certain))
+            {
+                var missed = MirrorPairing.Mismatch(pair.Decoder.Geometry!, pair.DecoderInput, pair.DecoderOutput, pair.Encoder.Encoder.Name, pair.Encoder.Spatial) is not null;
+                tally.TryGetValue(pair.Decoder.Call, out var t);
+                tally[pair.Decoder.Call] = missed ? (t.Matched, t.Missed + 1, t.First ?? pair) : (t.Matched + 1, t.Missed, t.First ?? pair);
+            }
+        }
+
+        foreach (var entry in tally.Where(e => e.Value.Matched == 0 && e.Value.Missed >= SweepMinimumReached))
+        {
+            result.Pairs.Add(entry.Value.First with { Input = $"every size from 1 to {SweepSizes} that reaches it ({entry.Value.Missed} sizes), e.g. {entry.Value.First.Input}" });
+        }
+
+        return result.Pairs.Count > 0 ? new Run(result, [type.DeclaringSyntaxReferences[0].SyntaxTree], null) : null;
     }
 
     private static bool AppliesModuleToTensor(BaseMethodDeclarationSyntax method) =>

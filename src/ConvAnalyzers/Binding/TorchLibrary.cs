@@ -428,7 +428,9 @@ internal sealed class TorchLibrary : ILibraryModel
             case LibraryObject { Payload: ContainerModule { Kind: "Sequential" } sequential } when requested is null:
                 if (!state.Heap.TryGetValue(sequential.Children, out var c) || c is not SequenceObject { UnknownReason: null } children)
                 {
-                    return TensorValue.Unknown((c as SequenceObject)?.UnknownReason ?? "a Sequential whose modules are unknown");
+                    var unknownChildren = (c as SequenceObject)?.UnknownReason ?? "a Sequential whose modules are unknown";
+                    Recorder.Unknown(new LayerSite(operation.Syntax, "Sequential", ModuleRule.Neutral, null, ImmutableDictionary<string, Value>.Empty, unknownChildren), Recorder.KeyOf(((RefValue)module).Id), $"its modules are unknown: {unknownChildren}");
+                    return TensorValue.Unknown(unknownChildren);
                 }
 
                 Value x = input;
@@ -458,7 +460,9 @@ internal sealed class TorchLibrary : ILibraryModel
                 Recorder.CurrentModule = previous;
                 return result;
             default:
-                return TensorValue.Unknown(module is UnknownValue u ? u.Reason : "a module the interpreter does not know");
+                var why = module is UnknownValue u ? u.Reason : "a module the interpreter does not know";
+                Recorder.Unknown(new LayerSite(operation.Syntax, "forward", ModuleRule.Neutral, null, ImmutableDictionary<string, Value>.Empty, why), Recorder.KeyOf(Recorder.CurrentModule), $"the module is unknown: {why}");
+                return TensorValue.Unknown(why);
         }
     }
 
@@ -612,7 +616,7 @@ internal sealed class TorchLibrary : ILibraryModel
                 return TensorValue.Unknown("interpolate's size is unknown");
             }
 
-            var outcome = OpOutcome.Unknown; _ = (size, scale);
+            var outcome = TensorOps.Interpolate(shape, size?.Select(v => v!.Value).ToList(), scale?.Select(v => v!.Value).ToList());
             var site1 = new LayerSite(operation.Syntax, name, ModuleRule.Neutral, null, args.ToImmutableDictionary(), null);
             RecordOp(site1, context, input, outcome, interpreter.IsCertain(frame, state));
             return FromOp(outcome, input, operation, frame, interpreter, state);
@@ -620,7 +624,7 @@ internal sealed class TorchLibrary : ILibraryModel
 
         if (name == "pad" && input.Shape is { } padded && arguments.Length >= 2 && Longs(state, arguments[1]) is { } pads && pads.All(p => p.AsLong() is not null))
         {
-            var outcome = OpOutcome.Unknown; _ = (padded, pads);
+            var outcome = TensorOps.Pad(padded, pads.Select(p => p.AsLong()!.Value).ToList());
             var site = new LayerSite(operation.Syntax, name, ModuleRule.Neutral, null, ImmutableDictionary<string, Value>.Empty, null);
             RecordOp(site, context, input, outcome, interpreter.IsCertain(frame, state));
             return FromOp(outcome, input, operation, frame, interpreter, state);

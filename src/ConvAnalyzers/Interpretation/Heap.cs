@@ -113,7 +113,7 @@ internal sealed class State
     public void Set(int id, HeapObject obj) => Heap = Heap.SetItem(id, obj);
 
     /// <summary>Joins states reaching one block: a value that differs between them becomes unknown.</summary>
-    public static State Join(IReadOnlyList<State> states)
+    public static State Join(IReadOnlyList<State> states, string reason = "a value that differs between the branches that reach here")
     {
         if (states.Count == 1)
         {
@@ -125,8 +125,8 @@ internal sealed class State
         for (var s = 1; s < states.Count; s++)
         {
             var other = states[s];
-            result.Locals = JoinMaps(result.Locals, other.Locals, static (a, b) => Values.Join(a, b, "a value that differs between the branches that reach here"));
-            result.Captures = JoinMaps(result.Captures, other.Captures, static (a, b) => Values.Join(a, b, "a value that differs between the branches that reach here"));
+            result.Locals = JoinMaps(result.Locals, other.Locals, (a, b) => Values.Join(a, b, reason));
+            result.Captures = JoinMaps(result.Captures, other.Captures, (a, b) => Values.Join(a, b, reason));
             result.Heap = JoinMaps(result.Heap, other.Heap, JoinObjects);
             result.Guards = result.Guards.Where(g => other.Guards.Contains(g)).ToImmutableList();
         }

@@ -57,6 +57,9 @@ internal sealed class Frame
 
     /// <summary>Arms that ended in a throw: the other arm of their branch is certain.</summary>
     public HashSet<(int Block, bool Arm)> DeadArms { get; } = new();
+
+    /// <summary>Why the condition of a block could not be decided, for the join's reason.</summary>
+    public Dictionary<int, string> ConditionReasons { get; } = new();
 }
 
 /// <summary>
@@ -169,7 +172,7 @@ internal sealed class Interpreter
                 IConstructorBodyOperation ctor => ControlFlowGraph.Create(ctor, _cancellationToken),
                 _ => null,
             };
-            if (graph is not null && operation!.Syntax.DescendantNodesAndSelf().Any(n => n.ContainsDiagnostics && n.GetDiagnostics().Any(d => d.Severity == DiagnosticSeverity.Error)))
+            if (graph is not null && syntax.SyntaxTree.GetDiagnostics(_cancellationToken).Any(d => d.Severity == DiagnosticSeverity.Error))
             {
                 // Code with syntax errors (typing in progress) is not followed.
                 graph = null;
@@ -343,7 +346,7 @@ internal sealed class Interpreter
             var ordinal = pending.Keys.First();
             var incoming = pending[ordinal];
             pending.Remove(ordinal);
-            var state = State.Join(incoming);
+            var state = incoming.Count == 1 ? incoming[0] : State.Join(incoming, JoinReason(frame, incoming));
             var block = blocks[ordinal];
 
             if (visits.TryGetValue(ordinal, out var seen))
@@ -385,7 +388,13 @@ internal sealed class Interpreter
 
             if (block.ConditionKind != ControlFlowConditionKind.None && block.BranchValue is { } condition)
             {
-                var value = Evaluate(condition, frame, state).AsBool();
+                var conditionValue = Evaluate(condition, frame, state);
+                var value = conditionValue.AsBool();
+                if (value is null)
+                {
+                    frame.ConditionReasons[ordinal] = $"'{Abbreviate(condition.Syntax)}' is not known ({(conditionValue as UnknownValue)?.Reason ?? "not a constant"})";
+                }
+
                 var jumpWhen = block.ConditionKind == ControlFlowConditionKind.WhenTrue;
                 if (value is bool known)
                 {
@@ -453,6 +462,23 @@ internal sealed class Interpreter
                 // The end of a finally or catch region, or code in error: nothing to follow.
                 break;
         }
+    }
+
+    /// <summary>Why values joined here differ: the undecided branch that separated the paths.</summary>
+    private static string JoinReason(Frame frame, List<State> incoming)
+    {
+        foreach (var state in incoming)
+        {
+            foreach (var guard in state.Guards)
+            {
+                if (!incoming.All(s => s.Guards.Contains(guard)) && frame.ConditionReasons.TryGetValue(guard.Block, out var reason))
+                {
+                    return $"a value that depends on a branch whose condition {reason}";
+                }
+            }
+        }
+
+        return "a value that differs between the branches that reach here";
     }
 
     /// <summary>Values that differ from the last iteration's become unknown.</summary>
@@ -1024,10 +1050,82 @@ internal sealed class Interpreter
                 return Unknown(field.Type, reason);
             }
 
+            if (!OnConstructorPath(frame) && WrittenOutsideConstructorPath(symbol) is { } writer)
+            {
+                return Unknown(field.Type, $"field {symbol.Name} is also written by {writer}, outside the constructor path");
+            }
+
             return obj.Fields.TryGetValue(symbol, out var value) ? value : DefaultOf(symbol.Type, $"field {symbol.Name} of {obj.Type.Name} is not assigned on the constructor path");
         }
 
         return Unknown(field.Type, UnknownReasonOf(receiver ?? UnknownValue.Plain) ?? $"field {symbol.Name} of an object the interpreter does not know");
+    }
+
+    private static bool OnConstructorPath(Frame frame)
+    {
+        for (var f = frame; f is not null; f = f.Caller)
+        {
+            if (f.Method.MethodKind == MethodKind.Constructor)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private readonly Dictionary<ISymbol, string?> _writers = new(SymbolEqualityComparer.Default);
+
+    /// <summary>
+    /// A method of the field's class, other than a constructor or a method only constructors call, that assigns it:
+    /// then the field's value in forward depends on whether that method ran (DESIGN §3 "Heap").
+    /// </summary>
+    private string? WrittenOutsideConstructorPath(ISymbol field)
+    {
+        if (_writers.TryGetValue(field, out var known))
+        {
+            return known;
+        }
+
+        string? writer = null;
+        var type = field.ContainingType;
+        var calledFromConstructors = new HashSet<string>();
+        var methods = type.DeclaringSyntaxReferences.Select(r => r.GetSyntax(_cancellationToken)).SelectMany(t => t.DescendantNodes().OfType<BaseMethodDeclarationSyntax>()).ToList();
+        foreach (var constructor in methods.OfType<ConstructorDeclarationSyntax>())
+        {
+            foreach (var call in constructor.DescendantNodes().OfType<InvocationExpressionSyntax>())
+            {
+                calledFromConstructors.Add(call.Expression is MemberAccessExpressionSyntax m ? m.Name.Identifier.ValueText : call.Expression.ToString());
+            }
+        }
+
+        foreach (var method in methods.OfType<MethodDeclarationSyntax>())
+        {
+            if (calledFromConstructors.Contains(method.Identifier.ValueText) && method.Modifiers.Any(m => m.ValueText is "private"))
+            {
+                continue;
+            }
+
+            foreach (var assignment in method.DescendantNodes().OfType<AssignmentExpressionSyntax>())
+            {
+                var name = assignment.Left is MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax } member ? member.Name.Identifier.ValueText
+                    : assignment.Left is IdentifierNameSyntax id ? id.Identifier.ValueText : null;
+                if (name == field.Name && ModelFor(assignment.SyntaxTree)?.GetSymbolInfo(assignment.Left, _cancellationToken).Symbol is { } target
+                    && SymbolEqualityComparer.Default.Equals(target.OriginalDefinition, field))
+                {
+                    writer = method.Identifier.ValueText + "()";
+                    break;
+                }
+            }
+
+            if (writer is not null)
+            {
+                break;
+            }
+        }
+
+        _writers[field] = writer;
+        return writer;
     }
 
     private static Value DefaultOf(ITypeSymbol type, string reason) => type.SpecialType switch
