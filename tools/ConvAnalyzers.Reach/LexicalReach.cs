@@ -31,6 +31,10 @@ public sealed class LexicalReach
         return reach;
     }
 
+    /// <summary>The reached classes and methods, for <c>--reach</c>.</summary>
+    public IEnumerable<string> Describe() =>
+        _types.Select(t => "class " + t.ToDisplayString()).Concat(_methods.Select(m => "method " + m.ToDisplayString())).Order(StringComparer.Ordinal);
+
     /// <summary>True when the call sits in a reached class (lexically) or in the body of a reached method.</summary>
     public bool Contains(SemanticModel model, InvocationExpressionSyntax site)
     {

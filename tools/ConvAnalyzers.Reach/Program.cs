@@ -13,12 +13,18 @@ using Microsoft.CodeAnalysis.Diagnostics;
 // Measures how many layer calls of real TorchSharp code the analyzers trace from the annotated input shapes.
 var positional = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToList();
 var listSites = args.Contains("--sites");
+var listErrors = args.Contains("--errors");
+var listAllSites = args.Contains("--all-sites");
+var listReach = args.Contains("--reach");
 if (positional.Count != 2 || !Directory.Exists(positional[0]) || !File.Exists(positional[1]))
 {
-    Console.Error.WriteLine("usage: ConvAnalyzers.Reach FOLDER ANNOTATIONS [--sites]");
+    Console.Error.WriteLine("usage: ConvAnalyzers.Reach FOLDER ANNOTATIONS [--sites] [--errors] [--all-sites] [--reach]");
     Console.Error.WriteLine("  FOLDER       C# sources, read recursively (bin/ and obj/ skipped), never modified");
     Console.Error.WriteLine("  ANNOTATIONS  one network a line: Namespace.ClassName → 1,3,224,224 ('->' too, '#' comments)");
     Console.Error.WriteLine("  --sites      also list every reached layer call with what the analyzers said about it");
+    Console.Error.WriteLine("  --errors     list every compile error, not only the first five");
+    Console.Error.WriteLine("  --all-sites  list every layer call of the corpus, reached or not");
+    Console.Error.WriteLine("  --reach      list the classes and methods each annotated class reaches");
     return 2;
 }
 
@@ -38,8 +44,8 @@ foreach (var annotation in missing)
 }
 
 var compileErrors = compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
-Console.WriteLine($"compile errors: {compileErrors.Count}" + (compileErrors.Count > 0 ? " (first five below; analysis continues on what binds)" : string.Empty));
-foreach (var error in compileErrors.Take(5))
+Console.WriteLine($"compile errors: {compileErrors.Count}" + (compileErrors.Count > 0 ? (listErrors ? " (analysis continues on what binds)" : " (first five below, --errors for all; analysis continues on what binds)") : string.Empty));
+foreach (var error in listErrors ? compileErrors : compileErrors.Take(5))
 {
     Console.WriteLine($"  {Where(error.Location)}: {error.Id}: {error.GetMessage(CultureInfo.InvariantCulture)}");
 }
@@ -107,6 +113,11 @@ foreach (var group in annotations.GroupBy(a => a.ClassName, StringComparer.Ordin
     }
 
     var reach = LexicalReach.From(compilation, type);
+    if (listReach)
+    {
+        Console.WriteLine($"reach of {group.Key}: {string.Join(", ", reach.Describe())}");
+    }
+
     var reached = sites.Where(s => reach.Contains(s.Model, s.Call)).ToList();
     inSomeClass.UnionWith(reached);
     rows.Add((group.Key, string.Join(" ", group.Select(a => "[" + a.ShapeText + "]")), reached));
@@ -156,7 +167,7 @@ foreach (var group in reasons.GroupBy(d => Pattern(d.GetMessage(CultureInfo.Inva
 Console.WriteLine();
 var alarms = diagnostics.Where(d => d.Id.StartsWith("CONV", StringComparison.Ordinal) && d.Id is not ("CONV000" or "CONV012")
         && d.Severity is DiagnosticSeverity.Warning or DiagnosticSeverity.Error)
-    .OrderBy(d => Where(d.Location), StringComparer.Ordinal).ToList();
+    .OrderBy(d => d.Location.SourceTree?.FilePath, StringComparer.Ordinal).ThenBy(d => d.Location.SourceSpan.Start).ToList();
 Console.WriteLine(alarms.Count == 0
     ? "Warnings/Errors from ConvAnalyzers: none"
     : $"WARNINGS/ERRORS FROM CONVANALYZERS: {alarms.Count} (on code that runs, each is a false positive)");
@@ -176,7 +187,7 @@ if (listSites)
 {
     Console.WriteLine();
     Console.WriteLine("reached layer calls:");
-    foreach (var site in all.OrderBy(s => Where(s.Call.GetLocation()), StringComparer.Ordinal))
+    foreach (var site in all.OrderBy(s => s.Call.SyntaxTree.FilePath, StringComparer.Ordinal).ThenBy(s => s.Call.SpanStart))
     {
         var state = site.IsTraced ? "traced" : site.Traces.Count > 0 ? "partial" : site.Unknowns.Count > 0 ? "unknown" : "silent";
         Console.WriteLine($"  {Where(site.Call.GetLocation())}: {state,-7} {Snippet(site.Call)}");
@@ -189,6 +200,17 @@ if (listSites)
         {
             Console.WriteLine($"      CONV012 {unknown.GetMessage(CultureInfo.InvariantCulture)}");
         }
+    }
+}
+
+if (listAllSites)
+{
+    Console.WriteLine();
+    Console.WriteLine($"all {sites.Count} layer calls of the corpus (* = reached):");
+    var reachedSet = all.ToHashSet();
+    foreach (var site in sites.OrderBy(s => s.Call.SyntaxTree.FilePath, StringComparer.Ordinal).ThenBy(s => s.Call.SpanStart))
+    {
+        Console.WriteLine($"  {(reachedSet.Contains(site) ? "*" : " ")} {Where(site.Call.GetLocation())}: {Snippet(site.Call)}");
     }
 }
 
