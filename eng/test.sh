@@ -72,6 +72,7 @@ if [ -f "$libtorch" ]; then
   grep -o 'oracle: seed [0-9]*, [0-9]* TorchSharp cases[^&<]*' "$libtorch" | head -1
   grep -o 'source cross-check: [^&<]*' "$libtorch" | head -1
   grep -o 'realistic models: [^&<]*' "$libtorch" | head -1
+  grep -o 'reach: [0-9]*/[0-9]* layer calls traced' "$libtorch" | head -1
   grep -o 'generated decoders: [^&<]*' "$libtorch" | head -1
   if [ "${ran:-0}" -eq 0 ]; then failed=$((failed + 1)); fi
 else
