@@ -58,7 +58,8 @@ public sealed class RealIdiomRun
 /// TorchSharp 0.107 runs hooks only from <c>call</c> (Sequential calls its children that way), so <c>x.forward(...)</c>
 /// on a module is rewritten to <c>x.call(...)</c>, which is forward plus the hooks. Functional calls become
 /// <c>Probe.F(site, functional.max_pool2d(Probe.In(site, this, x), 2))</c>: the input is recorded as the first argument
-/// is evaluated, the output when the call returns, and the context is the module passed as <c>this</c>. A call that
+/// is evaluated, the output when the call returns, and the context is the module passed as <c>this</c> (in a static
+/// helper, the module whose forward is running: every module of a root is tracked with hooks too). A call that
 /// throws leaves its input pending: that is the layer the run failed in. In static code, <c>model.forward(x)</c> becomes
 /// <c>Probe.Call(model, x)</c>, which makes the model a root: after construction every module instance is mapped to its
 /// <c>named_modules()</c> key relative to that root ("" for the root).
