@@ -155,13 +155,20 @@ if (unmapped.Count > 0)
 }
 
 Console.WriteLine();
-var reasons = diagnostics.Where(d => d.Id == "CONV012").ToList();
-Console.WriteLine($"CONV012 reasons ({reasons.Count} diagnostics, grouped by message with names and numbers elided):");
-foreach (var group in reasons.GroupBy(d => Pattern(d.GetMessage(CultureInfo.InvariantCulture))).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal))
+var reasons = diagnostics.Where(d => d.Id == "CONV012").Select(d => new Reason(d)).ToList();
+Console.WriteLine($"CONV012 reasons ({reasons.Count} diagnostics; names, code and numbers elided; most frequent first):");
+foreach (var group in reasons.Where(r => !r.IsCascade).GroupBy(r => r.Pattern).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal))
 {
     var example = group.First();
-    Console.WriteLine($"  {group.Count(),4}  {group.Key}");
-    Console.WriteLine($"        e.g. {Where(example.Location)}: {example.GetMessage(CultureInfo.InvariantCulture)}");
+    Console.WriteLine($"  {group.Count(),4}  {group.Key}   [{Layers(group)}]");
+    Console.WriteLine($"        e.g. {Where(example.Diagnostic.Location)}: {example.Message}");
+}
+
+var cascades = reasons.Where(r => r.IsCascade).ToList();
+if (cascades.Count > 0)
+{
+    Console.WriteLine($"  {cascades.Count,4}  (follows from an unknown output earlier in the flow)   [{Layers(cascades)}]");
+    Console.WriteLine($"        e.g. {Where(cascades[0].Diagnostic.Location)}: {cascades[0].Message}");
 }
 
 Console.WriteLine();
@@ -235,13 +242,47 @@ static string Snippet(SyntaxNode node)
     return text.Length <= 90 ? text : text[..87] + "...";
 }
 
-// Names, quoted code and numbers vary from call to call; what stops the trace does not.
-static string Pattern(string message)
+static string Layers(IEnumerable<Reason> reasons) =>
+    string.Join(", ", reasons.GroupBy(r => r.Layer).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key} ×{g.Count()}"));
+
+/// <summary>A CONV012 message split into the layer it is on and why that layer has no shape.</summary>
+internal sealed partial class Reason
 {
-    var pattern = Regex.Replace(message, "`[^`]*`|'[^']*'|\"[^\"]*\"", "…");
-    pattern = Regex.Replace(pattern, @"\S+\.cs:\d+(:\d+)?", "FILE:LINE");
-    pattern = Regex.Replace(pattern, @"\[[^\]]*\]", "[…]");
-    return Regex.Replace(pattern, @"\b\d+\b", "#");
+    private const string Marker = " has no known output shape: ";
+
+    public Reason(Diagnostic diagnostic)
+    {
+        Diagnostic = diagnostic;
+        Message = diagnostic.GetMessage(CultureInfo.InvariantCulture);
+        var at = Message.IndexOf(Marker, StringComparison.Ordinal);
+        Layer = at > 0 ? Message[..at] : "?";
+        var why = at > 0 ? Message[(at + Marker.Length)..] : Message;
+        IsCascade = Cascade().IsMatch(why);
+        Pattern = Elide(why);
+    }
+
+    public Diagnostic Diagnostic { get; }
+
+    public string Message { get; }
+
+    public string Layer { get; }
+
+    public string Pattern { get; }
+
+    /// <summary>The layer only inherits an unknown input: the root reason is reported further up the flow.</summary>
+    public bool IsCascade { get; }
+
+    [GeneratedRegex(@"^(an argument is unknown; )?[\w.]+'s output is unknown$")]
+    private static partial Regex Cascade();
+
+    // Names, quoted code and numbers vary from call to call; what stops the trace does not.
+    private static string Elide(string message)
+    {
+        var pattern = Regex.Replace(message, "`[^`]*`|'[^']*'|\"[^\"]*\"", "…");
+        pattern = Regex.Replace(pattern, @"\S+\.cs:\d+(:\d+)?", "FILE:LINE");
+        pattern = Regex.Replace(pattern, @"\[[^\]]*\]", "[…]");
+        return Regex.Replace(pattern, @"\b\d+\b", "#");
+    }
 }
 
 /// <summary>A layer call and the CONV000/CONV012 diagnostics on it.</summary>
