@@ -13,8 +13,9 @@ namespace ConvAnalyzers.TestSources;
 public sealed record TracedCase(string Source);
 
 /// <summary>
-/// A valid program whose shapes the analyzers cannot know (DESIGN.md §3, "never guess"): silent, and a CONV012 on
-/// one of the sites marked <see cref="PrecisionSources.Unknown"/> whose message contains one of <paramref name="Reasons"/>.
+/// A valid program whose shapes the analyzers cannot know (DESIGN.md §3, "never guess"): silent, a CONV012 on one of
+/// the sites marked <see cref="PrecisionSources.Unknown"/> whose message contains one of <paramref name="Reasons"/>,
+/// and no whole shape claimed at a site marked <see cref="PrecisionSources.NoTrace"/>.
 /// </summary>
 /// <param name="Driver">
 /// The body of <c>static IEnumerable&lt;(string Label, nn.Module&lt;Tensor, Tensor&gt; Module)&gt; Runs()</c>: every way
@@ -24,8 +25,9 @@ public sealed record TracedCase(string Source);
 /// </param>
 public sealed record UnknownCase(string Source, string Driver, IReadOnlyList<string> Reasons);
 
-/// <summary>A program that drives the interpreter to its budgets: it must finish, throw nothing, and report no
-/// Warning or Error but the <paramref name="Allowed"/> ones (real findings a case may legitimately get).</summary>
+/// <summary>A program that drives the interpreter to its budgets: it must finish, throw nothing, report no Warning or
+/// Error but the <paramref name="Allowed"/> ones (real findings a case may legitimately get), and claim no whole shape
+/// at a site marked <see cref="PrecisionSources.NoTrace"/>.</summary>
 public sealed record BudgetCase(string Source, IReadOnlyList<string> Allowed);
 
 /// <summary>
@@ -45,6 +47,10 @@ public static class PrecisionSources
     /// of the module whose output the interpreter cannot know, and, when it loses that module altogether (a container
     /// changed by code it cannot read), the factory call of the first layer after it.</summary>
     public const string Unknown = "/*unknown*/";
+
+    /// <summary>Marks a layer whose output differs between the ways a caller can build or change the module, or that the
+    /// interpreter cannot know: a CONV000 there may leave dims unknown (<c>?</c>) but must not claim a whole shape.</summary>
+    public const string NoTrace = "/*no trace*/";
 
     /// <summary>The assembly name of <see cref="VendorLibrary"/>, referenced as metadata only (no source).</summary>
     public const string VendorAssembly = "Vendor.Surgery";
@@ -254,8 +260,8 @@ public static class PrecisionSources
             public sealed class Widening : nn.Module<Tensor, Tensor>
             {
                 private nn.Module<Tensor, Tensor> conv = {{Unknown}} nn.Conv2d(3, 8, 3, padding: 1);
-                private readonly nn.Module<Tensor, Tensor> pool = {{Unknown}} nn.AdaptiveAvgPool2d(4);
-                private readonly nn.Module<Tensor, Tensor> flatten = nn.Flatten();
+                private readonly nn.Module<Tensor, Tensor> pool = {{Unknown}} {{NoTrace}} nn.AdaptiveAvgPool2d(4);
+                private readonly nn.Module<Tensor, Tensor> flatten = {{NoTrace}} nn.Flatten();
                 private nn.Module<Tensor, Tensor> fc = nn.Linear(8 * 4 * 4, 10);
 
                 public Widening() : base(nameof(Widening)) => RegisterComponents();
@@ -295,7 +301,7 @@ public static class PrecisionSources
                     }
 
                     stages = {{Unknown}} nn.Sequential(layers);
-                    head = {{Unknown}} nn.Conv2d(channels, 10, 1);
+                    head = {{Unknown}} {{NoTrace}} nn.Conv2d(channels, 10, 1);
                     RegisterComponents();
                 }
 
@@ -311,7 +317,7 @@ public static class PrecisionSources
             public sealed class VendorPatched : nn.Module<Tensor, Tensor>
             {
                 private readonly TorchSharp.Modules.Sequential body = {{Unknown}} nn.Sequential(nn.Conv2d(3, 16, 3, padding: 1), nn.ReLU());
-                private readonly nn.Module<Tensor, Tensor> head = {{Unknown}} nn.Conv2d(32, 10, 1);
+                private readonly nn.Module<Tensor, Tensor> head = {{Unknown}} {{NoTrace}} nn.Conv2d(32, 10, 1);
 
                 public VendorPatched() : base(nameof(VendorPatched))
                 {
@@ -350,7 +356,7 @@ public static class PrecisionSources
             public sealed class Patched : nn.Module<Tensor, Tensor>
             {
                 private readonly TorchSharp.Modules.Sequential body = {{Unknown}} nn.Sequential(nn.Conv2d(3, 16, 3, padding: 1), nn.ReLU());
-                private readonly nn.Module<Tensor, Tensor> head = {{Unknown}} nn.Conv2d(32, 10, 1);
+                private readonly nn.Module<Tensor, Tensor> head = {{Unknown}} {{NoTrace}} nn.Conv2d(32, 10, 1);
 
                 public Patched(IStagePatch patch) : base(nameof(Patched))
                 {
@@ -373,7 +379,7 @@ public static class PrecisionSources
                 public static int Levels { get; set; } = 3;
 
                 private readonly nn.Module<Tensor, Tensor> blur = nn.Conv2d(8, 8, 3, padding: 1);
-                private readonly nn.Module<Tensor, Tensor> head = {{Unknown}} nn.AdaptiveAvgPool2d(1);
+                private readonly nn.Module<Tensor, Tensor> head = {{Unknown}} {{NoTrace}} nn.AdaptiveAvgPool2d(1);
 
                 public PyramidFeatures() : base(nameof(PyramidFeatures)) => RegisterComponents();
 
@@ -590,7 +596,7 @@ public static class PrecisionSources
                 public override Tensor forward(Tensor x) => head.forward(x);
             }
             """, ["CONV002", "CONV004"]),
-        ["While_true_with_a_break_on_an_unknown_condition"] = new(Usings + """
+        ["While_true_with_a_break_on_an_unknown_condition"] = new(Usings + $$"""
             [ConvAnalyzers.InputShape(1, 8, 32, 32)]
             public sealed class UntilTired : nn.Module<Tensor, Tensor>
             {
@@ -612,7 +618,7 @@ public static class PrecisionSources
                     }
 
                     stages = nn.Sequential(layers);
-                    head = nn.Conv2d(channels, 10, 1);
+                    head = {{NoTrace}} nn.Conv2d(channels, 10, 1);
                     RegisterComponents();
                 }
 

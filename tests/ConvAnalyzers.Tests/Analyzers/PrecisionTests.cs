@@ -97,6 +97,7 @@ public sealed class PrecisionTests
         var explained = explanations.Any(d => d.Location.SourceTree == run.Tree
             && marked.Any(m => m.Contains(d.Location.SourceSpan))
             && @case.Reasons.Any(r => d.GetMessage().Contains(r, StringComparison.OrdinalIgnoreCase)));
+        run.AssertNoWholeShapeWhereUnknowable();
         Assert.True(explained, $"expected a CONV012 at one of {string.Join(", ", marked.Select(m => run.Tree.GetText().ToString(m)))} naming {string.Join(" or ", @case.Reasons)}; got:\n"
             + string.Join("\n", explanations.Select(d => $"{Describe(run, d)}: {d.GetMessage()}").DefaultIfEmpty("no CONV012")));
     }
@@ -140,6 +141,18 @@ internal static class PrecisionAnalysis
     {
         public List<Diagnostic> At(Microsoft.CodeAnalysis.Text.TextSpan span, string id) =>
             Diagnostics.Where(d => d.Id == id && d.Location.SourceTree == Tree && d.Location.SourceSpan == span).ToList();
+
+        /// <summary>A layer whose output depends on what the interpreter cannot know (marked
+        /// <see cref="PrecisionSources.NoTrace"/>) gets no whole shape in CONV000: that would be a guess.</summary>
+        public void AssertNoWholeShapeWhereUnknowable()
+        {
+            var guesses = PrecisionSites.Marked(Tree, PrecisionSources.NoTrace)
+                .SelectMany(site => At(site, "CONV000"))
+                .Where(d => PrecisionSites.Shapes(d) is not { } shapes || shapes.Any(s => !s.Output.Contains('?')))
+                .Select(d => $"{Tree.GetText().ToString(d.Location.SourceSpan)}: CONV000 {d.GetMessage()} ({d.Properties.GetValueOrDefault("shapes")})")
+                .ToList();
+            Assert.True(guesses.Count == 0, "a whole shape where the interpreter cannot know it:\n" + string.Join("\n", guesses));
+        }
 
         public void AssertNoExceptionOrWarning(IReadOnlyCollection<string>? allowed = null)
         {

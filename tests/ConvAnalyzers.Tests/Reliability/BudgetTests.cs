@@ -10,7 +10,8 @@ namespace ConvAnalyzers.Tests.Reliability;
 /// Budgets (DESIGN.md §3): deep and unbounded recursion, long and unbounded loops, networks of thousands of layers,
 /// huge constants and half-typed code. The interpreter turns what exceeds a budget into unknown: every case finishes
 /// (within a generous limit, so that a hang fails instead of blocking CI; speed is the benchmarks' business), throws
-/// nothing, and reports no Warning or Error but a real finding the case allows.
+/// nothing, reports no Warning or Error but a real finding the case allows, and claims no whole shape for a layer
+/// after a loop it could not finish.
 /// </summary>
 public sealed class BudgetTests
 {
@@ -23,6 +24,7 @@ public sealed class BudgetTests
         var @case = PrecisionSources.Budgets[name];
         var run = await PrecisionAnalysis.RunAsync(@case.Source);
         run.AssertNoExceptionOrWarning(@case.Allowed.ToHashSet());
+        run.AssertNoWholeShapeWhereUnknowable();
     }
 
     /// <summary>Code as it is typed, from the precision regressions: each semicolon or closing brace missing in turn
