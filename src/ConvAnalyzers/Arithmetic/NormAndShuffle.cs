@@ -143,6 +143,17 @@ public static partial class TensorOps
             return OpOutcome.Fail(Range, $"Padding length should be less than or equal to two times the input dimension but got padding length {pad.Count} and input of dimension {input.Length}: {pad.Count / 2} pairs for the {input.Length} dims of {Dim.Format(input)}");
         }
 
+        // libtorch crops the negative pads first (narrow) and pads after, so the crop alone must leave a size ≥ 0.
+        for (var k = 0; k < pad.Count / 2; k++)
+        {
+            var dim = input.Length - 1 - k;
+            long left = pad[2 * k], right = pad[(2 * k) + 1];
+            if (input[dim].Known is long size && CheckedMath.Add(size, CheckedMath.Add(Math.Min(left, 0), Math.Min(right, 0))) is long cropped && cropped < 0)
+            {
+                return OpOutcome.Fail(Mismatch, $"narrow(): length must be non-negative.: the negative padding crops dim {dim} of {Dim.Format(input)} below zero before it pads: {L(size)} + {ArithmeticText.N(Math.Min(left, 0))} + {ArithmeticText.N(Math.Min(right, 0))} = {L(cropped)}");
+            }
+        }
+
         return Padded(input, pad, "narrow(): length must be non-negative.");
     }
 
@@ -194,10 +205,10 @@ public static partial class TensorOps
                 }
             }
 
-            return Padded(input, padding, "numel: integer multiplication overflow");
+            return TooSmall(input, padding, spatialRank, mode) ?? Padded(input, padding, "numel: integer multiplication overflow");
         }
 
-        return Padded(input, padding, "Trying to create tensor with negative dimension");
+        return TooSmall(input, padding, spatialRank, mode) ?? Padded(input, padding, "Trying to create tensor with negative dimension");
     }
 
     /// <summary><c>pixel_shuffle</c> / <c>nn.PixelShuffle</c>: [*, C·r², H, W] → [*, C, H·r, W·r].</summary>
@@ -459,6 +470,50 @@ public static partial class TensorOps
         }
 
         return OpOutcome.Of(result);
+    }
+
+    /// <summary>
+    /// Measured (libtorch's check reads "owidth >= 1 || oheight >= 1"): a reflection or replication pad is too small only
+    /// when every padded dim would be below 1; a single empty dim passes and returns an empty tensor.
+    /// </summary>
+    private static OpOutcome? TooSmall(Dim[] input, IReadOnlyList<long> padding, int spatialRank, PaddingMode mode)
+    {
+        var anyPositive = false;
+        var allKnown = true;
+        for (var k = 0; k < spatialRank; k++)
+        {
+            var dim = input.Length - 1 - k;
+            var total = CheckedMath.Add(padding[2 * k], padding[(2 * k) + 1]);
+            if (input[dim].Known is long size && CheckedMath.Add(size, total) is long output)
+            {
+                anyPositive |= output >= 1;
+            }
+            else
+            {
+                allKnown = false;
+            }
+        }
+
+        if (allKnown && !anyPositive)
+        {
+            return OpOutcome.Fail(Mismatch, $"input ({PaddedSizes(input, spatialRank, null)}) is too small. Calculated output {PaddedSizes(input, spatialRank, padding)}: {mode} padding {Tuple(padding)} leaves no dim of {Dim.Format(input)} at least 1");
+        }
+
+        return null;
+    }
+
+    private static string PaddedSizes(Dim[] input, int spatialRank, IReadOnlyList<long>? padding)
+    {
+        var text = new StringBuilder();
+        for (var d = 0; d < spatialRank; d++)
+        {
+            var dim = input.Length - spatialRank + d;
+            var k = spatialRank - 1 - d;
+            var value = padding is null ? input[dim].ToString() : input[dim].Known is long size && CheckedMath.Add(size, CheckedMath.Add(padding[2 * k], padding[(2 * k) + 1])) is long output ? L(output) : "?";
+            text.Append(d == 0 ? string.Empty : ", ").Append(SpatialName(d, spatialRank)).Append(": ").Append(value);
+        }
+
+        return text.ToString();
     }
 
     private static Dim Scale(Dim d, long factor) =>

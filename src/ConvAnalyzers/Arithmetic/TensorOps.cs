@@ -43,6 +43,19 @@ public sealed record OpOutcome(Dim[]? Shape, OpFailure? Failure)
     public override string ToString() => Shape is not null ? Dim.Format(Shape) : Failure is not null ? Failure.DiagnosticId + ": " + Failure.Message : "unknown";
 }
 
+/// <summary>How a reduction treats its dims: the checks differ between libtorch's reduction kernels (measured).</summary>
+public enum ReductionKind
+{
+    /// <summary><c>sum</c>, <c>mean</c>, <c>prod</c>, <c>nansum</c>, <c>logsumexp</c>: an empty dim reduces to the identity.</summary>
+    Sum,
+
+    /// <summary><c>amax</c>, <c>amin</c>, <c>max(dim)</c>, <c>min(dim)</c>, <c>argmax</c>, <c>argmin</c>: a reduced dim of size 0 fails.</summary>
+    Extremum,
+
+    /// <summary><c>std</c>, <c>var</c>: a repeated dim is reported before a later dim out of range.</summary>
+    Moment,
+}
+
 /// <summary>The result of an op that returns several tensors (chunk, split): their shapes, a failure, or unknown.</summary>
 public sealed record OpPartsOutcome(IReadOnlyList<Dim[]>? Parts, OpFailure? Failure)
 {
@@ -456,11 +469,11 @@ public static partial class TensorOps
 
     /// <summary>
     /// Reductions with dims (<c>mean</c>, <c>sum</c>, <c>amax</c>, <c>max(dim)</c>, <c>std</c>, <c>var</c>, ...). Null or empty
-    /// dims reduce every dim (measured: an empty list too). <paramref name="requiresNonEmpty"/>: the reduction has no identity
-    /// (amax, amin, max, min, argmax, argmin), so a reduced dim of size 0 fails.
+    /// dims reduce every dim (measured: an empty list too).
     /// </summary>
-    public static OpOutcome Reduce(Dim[] input, IReadOnlyList<long>? dims, bool keepdim, bool requiresNonEmpty = false)
+    public static OpOutcome Reduce(Dim[] input, IReadOnlyList<long>? dims, bool keepdim, ReductionKind kind = ReductionKind.Sum)
     {
+        var requiresNonEmpty = kind == ReductionKind.Extremum;
         if (!Valid(input))
         {
             return OpOutcome.Unknown;
@@ -481,6 +494,15 @@ public static partial class TensorOps
         }
         else
         {
+            // Measured: sum, mean and amax wrap every dim before they look for repeats; std and var check as they go.
+            foreach (var dim in dims)
+            {
+                if (kind != ReductionKind.Moment && Wrap(dim, input, "the reduction dim", out _) is OpOutcome failure)
+                {
+                    return failure;
+                }
+            }
+
             var scalarSeen = false;
             foreach (var dim in dims)
             {
@@ -611,7 +633,7 @@ public static partial class TensorOps
 
                 if (first[d].Known is long expected && part[d].Known is long got && expected != got)
                 {
-                    return OpOutcome.Fail(Join, $"Sizes of tensors must match except in dimension {axis}. Expected size {L(expected)} but got size {L(got)} for tensor number {i} in the list: cat along dim {axis} joins {Dim.Format(first)} and {Dim.Format(part)}, they differ in dim {d} ({L(expected)} vs {L(got)})");
+                    return OpOutcome.Fail(Join, $"Sizes of tensors must match except in dimension {axis}. Expected size {L(expected)} but got size {L(got)} for tensor number {i} in the list. Here cat along dim {axis} joins {Dim.Format(first)} and {Dim.Format(part)}: they differ in dim {d} ({L(expected)} vs {L(got)})");
                 }
 
                 result[d] = Agree(result[d], part[d]);
