@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Measures the analyzers' reach on a folder of real TorchSharp code (docs/REACH.md explains the figures):
-#   eng/reach.sh [--at COMMIT] FOLDER ANNOTATIONS [--sites] [--errors] [--all-sites] [--reach]
+#   eng/reach.sh [--at COMMIT] FOLDER ANNOTATIONS [--sites] [--errors] [--all-sites] [--reach] [--profile]
 # FOLDER is read, never written; ANNOTATIONS names the networks and their input shapes (eng/reach/*.txt).
 # Without --at, the analyzer is the working tree's src/; with --at, the analyzer of COMMIT, exported (git archive) into a
 # scratch folder and built there, so a measurement names exactly what it measured and leaves the working tree alone.
@@ -15,7 +15,7 @@ if [ "${1:-}" = "--at" ]; then
   shift 2
 fi
 if [ $# -lt 2 ]; then
-  echo "usage: eng/reach.sh [--at COMMIT] FOLDER ANNOTATIONS [--sites] [--errors] [--all-sites] [--reach]" >&2
+  echo "usage: eng/reach.sh [--at COMMIT] FOLDER ANNOTATIONS [--sites] [--errors] [--all-sites] [--reach] [--profile]" >&2
   exit 2
 fi
 

@@ -16,15 +16,17 @@ var listSites = args.Contains("--sites");
 var listErrors = args.Contains("--errors");
 var listAllSites = args.Contains("--all-sites");
 var listReach = args.Contains("--reach");
+var profile = args.Contains("--profile");
 if (positional.Count != 2 || !Directory.Exists(positional[0]) || !File.Exists(positional[1]))
 {
-    Console.Error.WriteLine("usage: ConvAnalyzers.Reach FOLDER ANNOTATIONS [--sites] [--errors] [--all-sites] [--reach]");
+    Console.Error.WriteLine("usage: ConvAnalyzers.Reach FOLDER ANNOTATIONS [--sites] [--errors] [--all-sites] [--reach] [--profile]");
     Console.Error.WriteLine("  FOLDER       C# sources, read recursively (bin/ and obj/ skipped), never modified");
     Console.Error.WriteLine("  ANNOTATIONS  one network a line: Namespace.ClassName → 1,3,224,224 ('->' too, '#' comments)");
     Console.Error.WriteLine("  --sites      also list every reached layer call with what the analyzers said about it");
     Console.Error.WriteLine("  --errors     list every compile error, not only the first five");
     Console.Error.WriteLine("  --all-sites  list every layer call of the corpus, reached or not");
     Console.Error.WriteLine("  --reach      list the classes and methods each annotated class reaches");
+    Console.Error.WriteLine("  --profile    time each analyzer's actions, and each file analysed alone when it takes a second or more");
     return 2;
 }
 
@@ -56,13 +58,32 @@ var analyzerOptions = new CompilationWithAnalyzersOptions(
     new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty),
     (exception, analyzer, _) => { lock (analyzerExceptions) { analyzerExceptions.Add($"{analyzer.GetType().Name}: {exception.GetType().Name}: {exception.Message}"); } },
     concurrentAnalysis: true,
-    logAnalyzerExecutionTime: false);
+    logAnalyzerExecutionTime: profile);
+var analyzers = ImmutableArray.Create<DiagnosticAnalyzer>(new NetworkAnalyzer(), new LayerAnalyzer());
+var withAnalyzers = compilation.WithAnalyzers(analyzers, analyzerOptions);
 var clock = Stopwatch.StartNew();
-var diagnostics = await compilation
-    .WithAnalyzers(ImmutableArray.Create<DiagnosticAnalyzer>(new NetworkAnalyzer(), new LayerAnalyzer()), analyzerOptions)
-    .GetAnalyzerDiagnosticsAsync();
+var diagnostics = await withAnalyzers.GetAnalyzerDiagnosticsAsync();
 clock.Stop();
 Console.WriteLine($"analysis wall clock: {clock.Elapsed.TotalSeconds:0.00} s ({diagnostics.Length} diagnostics)");
+if (profile)
+{
+    foreach (var analyzer in analyzers)
+    {
+        var telemetry = await withAnalyzers.GetAnalyzerTelemetryInfoAsync(analyzer, CancellationToken.None);
+        Console.WriteLine($"  {analyzer.GetType().Name}: {telemetry.ExecutionTime.TotalSeconds:0.00} s in its actions");
+    }
+
+    // Where the time goes, file by file: each tree's semantic analysis on its own (local diagnostics only).
+    foreach (var tree in compilation.SyntaxTrees)
+    {
+        var fileClock = Stopwatch.StartNew();
+        await compilation.WithAnalyzers(analyzers, analyzerOptions).GetAnalyzerSemanticDiagnosticsAsync(compilation.GetSemanticModel(tree), null, CancellationToken.None);
+        if (fileClock.Elapsed.TotalSeconds >= 1)
+        {
+            Console.WriteLine($"  {tree.FilePath}: {fileClock.Elapsed.TotalSeconds:0.00} s alone");
+        }
+    }
+}
 if (analyzerExceptions.Count > 0)
 {
     Console.WriteLine($"ANALYZER EXCEPTIONS (AD0001): {analyzerExceptions.Count}");
