@@ -92,6 +92,11 @@ internal sealed class TorchLibrary : ILibraryModel
         return type?.ContainingNamespace?.ToDisplayString() is "TorchSharp.Modules" or "TorchSharp";
     }
 
+    public Value? Intercept(Interpreter interpreter, Frame frame, State state, IMethodSymbol method, Value? receiver, Value[] arguments, IOperation operation) =>
+        method.Name is "forward" && arguments.Length == 1 && arguments[0] is TensorValue input && state.Get<InstanceObject>(receiver) is { } instance && IsModuleType(instance.Type)
+            ? Apply(interpreter, frame, state, receiver!, input, operation, null)
+            : null;
+
     public Value? Construct(Interpreter interpreter, Frame frame, State state, INamedTypeSymbol type, IMethodSymbol? constructor, Value[] arguments, IOperation operation) => null;
 
     public Value? GetProperty(Interpreter interpreter, Frame frame, State state, IPropertySymbol property, Value? receiver, Value[] arguments, IOperation operation)
@@ -708,7 +713,8 @@ internal sealed class TorchLibrary : ILibraryModel
                     sizes.Add(n.Integer);
                 }
             }
-            else if (type.SpecialType == SpecialType.System_Int64 && parameter.Name.StartsWith("size", System.StringComparison.Ordinal) || (type.SpecialType == SpecialType.System_Int64 && method.Name != "randint" && !parameter.IsOptional))
+            else if (type.SpecialType is SpecialType.System_Int64 or SpecialType.System_Int32 && !parameter.IsOptional
+                && (parameter.Name.StartsWith("size", System.StringComparison.Ordinal) || parameter.Name.StartsWith("dim", System.StringComparison.Ordinal) || parameter.Name is "rows" or "columns"))
             {
                 if (arguments[i] is not NumberValue { IsReal: false } n || (n.Integer.Known is long k && k < 0))
                 {

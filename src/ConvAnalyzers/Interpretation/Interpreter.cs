@@ -16,6 +16,9 @@ internal interface ILibraryModel
     /// <summary>A call of a method that is not in this compilation; null when the model does not know it.</summary>
     Value? Invoke(Interpreter interpreter, Frame frame, State state, IMethodSymbol method, Value? receiver, Value[] arguments, IOperation operation);
 
+    /// <summary>A call of a source method the model handles itself (a module's forward); null to run the source.</summary>
+    Value? Intercept(Interpreter interpreter, Frame frame, State state, IMethodSymbol method, Value? receiver, Value[] arguments, IOperation operation);
+
     /// <summary>A property read; null when not modelled.</summary>
     Value? GetProperty(Interpreter interpreter, Frame frame, State state, IPropertySymbol property, Value? receiver, Value[] arguments, IOperation operation);
 
@@ -340,10 +343,11 @@ internal sealed class Interpreter
         Value? result = null;
         Add(pending, 0, entry);
 
+        var reach = Reachability(graph);
         while (pending.Count > 0)
         {
             _cancellationToken.ThrowIfCancellationRequested();
-            var ordinal = pending.Keys.First();
+            var ordinal = Next(pending, reach);
             var incoming = pending[ordinal];
             pending.Remove(ordinal);
             var state = incoming.Count == 1 ? incoming[0] : State.Join(incoming, JoinReason(frame, incoming));
@@ -423,6 +427,70 @@ internal sealed class Interpreter
         }
 
         return (result, exits.Count == 0 ? null : State.Join(exits));
+    }
+
+    private readonly Dictionary<ControlFlowGraph, bool[][]> _reachability = new();
+
+    /// <summary>reach[a][b]: block b can be reached from block a.</summary>
+    private bool[][] Reachability(ControlFlowGraph graph)
+    {
+        if (_reachability.TryGetValue(graph, out var known))
+        {
+            return known;
+        }
+
+        var blocks = graph.Blocks;
+        var reach = new bool[blocks.Length][];
+        for (var start = 0; start < blocks.Length; start++)
+        {
+            var seen = new bool[blocks.Length];
+            var stack = new Stack<int>();
+            stack.Push(start);
+            while (stack.Count > 0)
+            {
+                var block = blocks[stack.Pop()];
+                foreach (var successor in new[] { block.ConditionalSuccessor?.Destination, block.FallThroughSuccessor?.Destination })
+                {
+                    if (successor is not null && !seen[successor.Ordinal])
+                    {
+                        seen[successor.Ordinal] = true;
+                        stack.Push(successor.Ordinal);
+                    }
+                }
+            }
+
+            reach[start] = seen;
+        }
+
+        _reachability[graph] = reach;
+        return reach;
+    }
+
+    /// <summary>
+    /// The next block to run: one that no other waiting block can still reach (so every path into it has arrived and
+    /// is joined), else, inside a loop, the lowest ordinal (an iteration runs before what follows the loop).
+    /// </summary>
+    private static int Next(SortedDictionary<int, List<State>> pending, bool[][] reach)
+    {
+        foreach (var candidate in pending.Keys)
+        {
+            var blocked = false;
+            foreach (var other in pending.Keys)
+            {
+                if (other != candidate && reach[other][candidate] && !reach[candidate][other])
+                {
+                    blocked = true;
+                    break;
+                }
+            }
+
+            if (!blocked)
+            {
+                return candidate;
+            }
+        }
+
+        return pending.Keys.First();
     }
 
     private static void Add(SortedDictionary<int, List<State>> pending, int ordinal, State state)
@@ -1264,7 +1332,8 @@ internal sealed class Interpreter
 
         if (HasSource(target))
         {
-            return Invoke(target, receiver, arguments, state, frame, !IsCertain(frame, state));
+            return _library.Intercept(this, frame, state, target, receiver, arguments, invocation)
+                ?? Invoke(target, receiver, arguments, state, frame, !IsCertain(frame, state));
         }
 
         if (_library.Invoke(this, frame, state, method, receiver, arguments, invocation) is { } result)
