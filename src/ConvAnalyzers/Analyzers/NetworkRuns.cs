@@ -37,6 +37,9 @@ internal sealed class NetworkRuns
     /// <summary>One run: what it found, and the files whose code gave it its root, creation site or input.</summary>
     public sealed record Run(NetworkRecorder Recorder, HashSet<SyntaxTree> Origins, INamedTypeSymbol? Declared);
 
+    /// <summary>Methods already run as the creation site of a declared root (their forward calls were followed then).</summary>
+    private readonly HashSet<IMethodSymbol> _covered = new(SymbolEqualityComparer.Default);
+
     private Interpreter NewInterpreter() => new(_compilation, _library, Budget.Default, _cancellationToken);
 
     /// <summary>The runs whose root is declared in <paramref name="tree"/>.</summary>
@@ -82,7 +85,8 @@ internal sealed class NetworkRuns
                 continue;
             }
 
-            if (model.GetDeclaredSymbol(method, _cancellationToken) is not IMethodSymbol symbol || _library.IsModuleType(symbol.ContainingType) && symbol.Name == "forward")
+            if (model.GetDeclaredSymbol(method, _cancellationToken) is not IMethodSymbol symbol || _library.IsModuleType(symbol.ContainingType) && symbol.Name == "forward"
+                || _covered.Contains(symbol))
             {
                 continue;
             }
@@ -205,6 +209,7 @@ internal sealed class NetworkRuns
             };
             var state0 = new State();
             var method = site.Method;
+            _covered.Add(method);
             var @this = method.IsStatic ? null : new UnknownValue($"the instance {method.Name} is called on");
             var arguments = method.Parameters.Select(p => Interpreter.Unknown(p.Type, $"parameter {p.Name} of {Interpreter.Display(method)}")).ToArray();
             interpreter.Invoke(method, @this, arguments, state0, null, uncertain: false);

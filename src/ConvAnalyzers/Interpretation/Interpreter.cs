@@ -622,6 +622,8 @@ internal sealed class Interpreter
                 return Read(local.Local, frame, state);
             case IParameterReferenceOperation parameter:
                 return Read(parameter.Parameter, frame, state);
+            case IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ImplicitReceiver } when _implicitReceiver is not null:
+                return _implicitReceiver;
             case IInstanceReferenceOperation:
                 return frame.This ?? new UnknownValue("this");
             case IFlowCaptureOperation capture:
@@ -1204,6 +1206,9 @@ internal sealed class Interpreter
         _ => Unknown(type, reason),
     };
 
+    /// <summary>The object an initializer (<c>new List&lt;Tensor&gt; { a, b }</c>) is filling.</summary>
+    private Value? _implicitReceiver;
+
     private readonly Dictionary<IFieldSymbol, Value> _statics = new(SymbolEqualityComparer.Default);
 
     /// <summary>A static field is evaluated from its initializer (config arrays, static readonly constants); never from assignments elsewhere.</summary>
@@ -1487,11 +1492,15 @@ internal sealed class Interpreter
 
         if (creation.Initializer is { } initializer)
         {
-            // Normally lowered by the CFG; kept for initializers reached outside one.
+            // An object or collection initializer: its members and Add calls act on the new object.
+            var outer = _implicitReceiver;
+            _implicitReceiver = result;
             foreach (var child in initializer.Initializers)
             {
                 Evaluate(child, frame, state);
             }
+
+            _implicitReceiver = outer;
         }
 
         return result;

@@ -171,7 +171,9 @@ public sealed class RealIdiomRunTests
     /// the layer TorchSharp fails in; (c) a valid model gets no Warning or Error.</summary>
     [Theory]
     [MemberData(nameof(Models))]
-    public async Task Analyzer_agrees_with_TorchSharp(string name)
+    public Task Analyzer_agrees_with_TorchSharp(string name) => ConvAnalyzers.TestSources.KnownGaps.Check(name, () => Analyzer_agrees_with_TorchSharpChecked(name));
+
+    private async Task Analyzer_agrees_with_TorchSharpChecked(string name)
     {
         var run = await RealIdiomHarness.RunAsync(RealIdiomModels.Get(name));
         var failures = new List<string>();

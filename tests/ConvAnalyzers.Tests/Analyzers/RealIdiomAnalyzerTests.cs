@@ -21,7 +21,9 @@ public sealed class RealIdiomAnalyzerTests
 
     [Theory]
     [MemberData(nameof(Models))]
-    public Task Reports_exactly_the_marked_diagnostic(string name)
+    public Task Reports_exactly_the_marked_diagnostic(string name) => KnownGaps.Check(name, () => Verify(name));
+
+    private static Task Verify(string name)
     {
         var test = new BothAnalyzersTest { TestCode = RealIdiomModels.Get(name).Source };
         test.TestState.Sources.Add((AttributesGenerator.HintName, AttributesGenerator.Source));

@@ -1,0 +1,55 @@
+using System;
+using System.Collections.Generic;
+using System.Threading.Tasks;
+
+namespace ConvAnalyzers.TestSources;
+
+/// <summary>
+/// Cases the interpreter does not get right yet, each with what goes wrong. A case listed here must still fail its
+/// check (the test fails once it passes, so the list can only shrink); every other case must pass. The list is the
+/// open work of the interpreter issue, not an allowance: docs and the issue note name the same cases.
+/// </summary>
+public static class KnownGaps
+{
+    public static readonly IReadOnlyDictionary<string, string> Cases = new Dictionary<string, string>
+    {
+        // Real-idiom models: a bug the analyzer does not report yet (silent), or, for UNetDoubleConvTwoLevels, a false CONV004.
+        ["YoloNeckConcatCountedWrong"] = "the channel count after a cat of interpolated features is not followed",
+        ["VggStagesFromChannelPairs"] = "the wrong element of the config array is not reported at its element",
+        ["EncoderTooDeepForItsInput"] = "the empty output is not reported",
+        ["DcganLatentSizeMismatch"] = "the generator's ModuleList stages are not followed to the mismatch",
+        ["UNetDoubleConvTwoLevels"] = "false CONV004 at outc: the second decoder level's result is lost (valid model: a precision bug)",
+        ["AutoencoderOneUpsampleShort"] = "the [OutputShape] mismatch is not reported",
+        ["DcganGeneratorThatStalls"] = "the stalled generator built from a list is not reported",
+        ["TemporalConvNetPaddingForKernel3"] = "the residual join in a dispose-scope forward is not reported",
+        ["UNetInterpolationOnOddSize"] = "the cat after interpolate in a ModuleList U-Net is not reported",
+        ["DetectorHeadsSizedForWiderBackbone"] = "ModuleDict heads are not followed to the mismatch",
+
+        // Precision and budget cases: a shape claimed or a reason lost where the interpreter cannot know.
+        ["Loop_with_an_unknown_bound"] = "after a loop with an unknown bound a whole shape is still claimed",
+        ["While_true_with_a_break_on_an_unknown_condition"] = "a while(true) with an unknown break is treated as one pass",
+        ["Branch_on_a_constructor_argument_nobody_passes"] = "the CONV012 reason does not name the constructor parameter",
+        ["Cat_of_a_list_filled_in_an_unknown_bound_loop"] = "the CONV012 reason does not name the loop",
+    };
+
+    /// <summary>Runs <paramref name="check"/>: a listed case must fail it, any other case must pass it.</summary>
+    public static async Task Check(string name, Func<Task> check)
+    {
+        if (!Cases.TryGetValue(name, out var gap))
+        {
+            await check();
+            return;
+        }
+
+        try
+        {
+            await check();
+        }
+        catch (Exception)
+        {
+            return;
+        }
+
+        throw new InvalidOperationException($"{name} now passes; remove it from KnownGaps ({gap}).");
+    }
+}
