@@ -32,6 +32,18 @@ public static class KnownGaps
         ["Cat_of_a_list_filled_in_an_unknown_bound_loop"] = "the CONV012 reason does not name the loop",
     };
 
+    /// <summary>The cases whose TorchSharp cross-check (the libtorch tests) still fails: a subset of <see cref="Cases"/>.</summary>
+    public static readonly IReadOnlyCollection<string> TorchSharpChecks = new HashSet<string>
+    {
+        "YoloNeckConcatCountedWrong", "VggStagesFromChannelPairs", "EncoderTooDeepForItsInput", "DcganLatentSizeMismatch",
+        "UNetDoubleConvTwoLevels", "AutoencoderOneUpsampleShort", "DcganGeneratorThatStalls", "TemporalConvNetPaddingForKernel3",
+        "UNetInterpolationOnOddSize", "DetectorHeadsSizedForWiderBackbone", "Loop_with_an_unknown_bound",
+    };
+
+    /// <summary>As <see cref="Check"/>, for the libtorch cross-checks.</summary>
+    public static Task CheckTorchSharp(string name, Func<Task> check) =>
+        TorchSharpChecks.Contains(name) ? Check(name, check) : check();
+
     /// <summary>Runs <paramref name="check"/>: a listed case must fail it, any other case must pass it.</summary>
     public static async Task Check(string name, Func<Task> check)
     {
