@@ -61,6 +61,9 @@ internal sealed class Frame
     /// <summary>Arms that ended in a throw: the other arm of their branch is certain.</summary>
     public HashSet<(int Block, bool Arm)> DeadArms { get; } = new();
 
+    /// <summary>Flow captures that stand for an assignment's target (a local, field or element).</summary>
+    public Dictionary<CaptureId, IOperation> CapturedTargets { get; } = new();
+
     /// <summary>Why the condition of a block could not be decided, for the join's reason.</summary>
     public Dictionary<int, string> ConditionReasons { get; } = new();
 }
@@ -627,6 +630,12 @@ internal sealed class Interpreter
             case IInstanceReferenceOperation:
                 return frame.This ?? new UnknownValue("this");
             case IFlowCaptureOperation capture:
+                if (capture.Value is ILocalReferenceOperation or IParameterReferenceOperation or IFieldReferenceOperation or IArrayElementReferenceOperation)
+                {
+                    // The CFG spills an assignment's target this way: assigning to the capture assigns to it.
+                    frame.CapturedTargets[capture.Id] = capture.Value;
+                }
+
                 state.Captures = state.Captures.SetItem(capture.Id, Evaluate(capture.Value, frame, state));
                 return UnknownValue.Plain;
             case IFlowCaptureReferenceOperation captureReference:
@@ -1002,6 +1011,11 @@ internal sealed class Interpreter
                 break;
             case IFlowCaptureReferenceOperation capture:
                 state.Captures = state.Captures.SetItem(capture.Id, value);
+                if (frame.CapturedTargets.TryGetValue(capture.Id, out var captured))
+                {
+                    Assign(captured, value, frame, state);
+                }
+
                 break;
             case ITupleOperation tuple when value is TupleValue values && values.Items.Length == tuple.Elements.Length:
                 for (var i = 0; i < tuple.Elements.Length; i++)
