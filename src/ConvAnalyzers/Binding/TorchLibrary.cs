@@ -97,7 +97,18 @@ internal sealed class TorchLibrary : ILibraryModel
             ? Apply(interpreter, frame, state, receiver!, input, operation, null)
             : null;
 
-    public Value? Construct(Interpreter interpreter, Frame frame, State state, INamedTypeSymbol type, IMethodSymbol? constructor, Value[] arguments, IOperation operation) => null;
+    /// <summary><c>new ModuleList&lt;T&gt;(...)</c>, <c>new ModuleDict&lt;T&gt;()</c>, <c>new Sequential(...)</c>: the containers' own constructors.</summary>
+    public Value? Construct(Interpreter interpreter, Frame frame, State state, INamedTypeSymbol type, IMethodSymbol? constructor, Value[] arguments, IOperation operation)
+    {
+        if (!InTorch(type) || type.Name is not ("ModuleList" or "ModuleDict" or "Sequential") || constructor is null)
+        {
+            return null;
+        }
+
+        var (items, names, unknown) = Children(state, constructor, arguments);
+        var children = interpreter.Allocate(state, new SequenceObject(items, isArray: false, names ?? (type.Name == "ModuleDict" ? ImmutableList<string>.Empty : null)) { UnknownReason = unknown });
+        return interpreter.New(state, new LibraryObject(new ContainerModule(type.Name, children)), operation.Syntax);
+    }
 
     public Value? GetProperty(Interpreter interpreter, Frame frame, State state, IPropertySymbol property, Value? receiver, Value[] arguments, IOperation operation)
     {
