@@ -375,11 +375,12 @@ internal sealed class Interpreter
                     continue;
                 }
 
-                visits[ordinal] = (seen.Count + 1, state);
+                visits[ordinal] = (seen.Count + 1, state.Clone());
             }
             else
             {
-                visits[ordinal] = (1, state);
+                // A snapshot: the state object itself changes as the block's operations run.
+                visits[ordinal] = (1, state.Clone());
             }
 
             if (block.Kind == BasicBlockKind.Exit)
