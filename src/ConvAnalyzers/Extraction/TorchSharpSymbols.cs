@@ -10,38 +10,8 @@ namespace ConvAnalyzers.Extraction;
 /// </summary>
 internal sealed class TorchSharpSymbols
 {
-    /// <summary>Every factory of <c>TorchSharp.torch.nn</c> whose shapes the arithmetic knows: a new layer kind is a row here.</summary>
-    private static readonly Dictionary<string, (LayerKind Kind, int Rank)> Factories = new()
-    {
-        ["Conv1d"] = (LayerKind.Conv, 1),
-        ["Conv2d"] = (LayerKind.Conv, 2),
-        ["Conv3d"] = (LayerKind.Conv, 3),
-        ["ConvTranspose1d"] = (LayerKind.ConvTranspose, 1),
-        ["ConvTranspose2d"] = (LayerKind.ConvTranspose, 2),
-        ["ConvTranspose3d"] = (LayerKind.ConvTranspose, 3),
-        ["MaxPool1d"] = (LayerKind.MaxPool, 1),
-        ["MaxPool2d"] = (LayerKind.MaxPool, 2),
-        ["MaxPool3d"] = (LayerKind.MaxPool, 3),
-        ["AvgPool1d"] = (LayerKind.AvgPool, 1),
-        ["AvgPool2d"] = (LayerKind.AvgPool, 2),
-        ["AvgPool3d"] = (LayerKind.AvgPool, 3),
-        ["AdaptiveAvgPool1d"] = (LayerKind.AdaptiveAvgPool, 1),
-        ["AdaptiveAvgPool2d"] = (LayerKind.AdaptiveAvgPool, 2),
-        ["AdaptiveAvgPool3d"] = (LayerKind.AdaptiveAvgPool, 3),
-        ["AdaptiveMaxPool1d"] = (LayerKind.AdaptiveMaxPool, 1),
-        ["AdaptiveMaxPool2d"] = (LayerKind.AdaptiveMaxPool, 2),
-        ["AdaptiveMaxPool3d"] = (LayerKind.AdaptiveMaxPool, 3),
-        ["MaxUnpool1d"] = (LayerKind.MaxUnpool, 1),
-        ["MaxUnpool2d"] = (LayerKind.MaxUnpool, 2),
-        ["MaxUnpool3d"] = (LayerKind.MaxUnpool, 3),
-        ["Upsample"] = (LayerKind.Upsample, 0),
-        ["BatchNorm1d"] = (LayerKind.BatchNorm, 1),
-        ["BatchNorm2d"] = (LayerKind.BatchNorm, 2),
-        ["BatchNorm3d"] = (LayerKind.BatchNorm, 3),
-        ["Linear"] = (LayerKind.Linear, 0),
-        ["Flatten"] = (LayerKind.Flatten, 0),
-        ["Unflatten"] = (LayerKind.Unflatten, 0),
-    };
+    /// <summary>The layer factories: one table, <see cref="Binding.LayerTable"/>, for this reader and the interpreter.</summary>
+    private static Dictionary<string, (LayerKind Kind, int Rank)> Factories => Binding.LayerTable.Factories;
 
     private TorchSharpSymbols(INamedTypeSymbol nn, INamedTypeSymbol? paddingModes, INamedTypeSymbol? padding)
     {
