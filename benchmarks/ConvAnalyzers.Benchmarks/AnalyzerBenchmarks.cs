@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using BenchmarkDotNet.Attributes;
+using ConvAnalyzers.Binding;
 using ConvAnalyzers.Analyzers;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -42,8 +43,8 @@ public sealed class BindingFloorAnalyzer : DiagnosticAnalyzer
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.RegisterSemanticModelAction(model =>
         {
-            foreach (var _ in ConvAnalyzers.Extraction.CandidateInvocations.Find(model.SemanticModel, null, ConvAnalyzers.Extraction.TorchSharpSymbols.FactoryWords,
-                i => ConvAnalyzers.Extraction.TorchSharpSymbols.IsFactoryName(ConvAnalyzers.Extraction.CandidateInvocations.CalledName(i)), model.CancellationToken))
+            foreach (var _ in ConvAnalyzers.Binding.CandidateInvocations.Find(model.SemanticModel, null, ConvAnalyzers.Extraction.TorchSharpSymbols.FactoryWords,
+                i => ConvAnalyzers.Extraction.TorchSharpSymbols.IsFactoryName(ConvAnalyzers.Binding.CandidateInvocations.CalledName(i)), model.CancellationToken))
             {
                 Interlocked.Increment(ref Operations);
             }

@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
+using ConvAnalyzers.Binding;
 using ConvAnalyzers.Extraction;
 using ConvAnalyzers.Model;
 using Microsoft.CodeAnalysis;

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Linq;
+using ConvAnalyzers.Binding;
 using ConvAnalyzers.Arithmetic;
 using ConvAnalyzers.Diagnostics;
 using ConvAnalyzers.Extraction;

@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Threading;
+using ConvAnalyzers.Binding;
 using ConvAnalyzers.Arithmetic;
 using ConvAnalyzers.Diagnostics;
 using ConvAnalyzers.Extraction;

@@ -1,3 +1,4 @@
+using ConvAnalyzers.Binding;
 using ConvAnalyzers.Extraction;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;

@@ -7,7 +7,7 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 using Microsoft.CodeAnalysis.Text;
 
-namespace ConvAnalyzers.Extraction;
+namespace ConvAnalyzers.Binding;
 
 /// <summary>
 /// The invocations of one file whose syntax names a method the analyzers understand. A method's name is written at

@@ -3,7 +3,7 @@ using System.Linq;
 using ConvAnalyzers.Model;
 using Microsoft.CodeAnalysis;
 
-namespace ConvAnalyzers.Extraction;
+namespace ConvAnalyzers.Binding;
 
 /// <summary>[InputShape] and [OutputShape] as the package's post-initialization output declares them.</summary>
 internal sealed class ShapeAttributes
