@@ -29,7 +29,7 @@ public static partial class RealIdiomModels
     {
         "block-class", "helper-method", "lambda", "config-loop", "sequential-list", "module-list", "module-dict",
         "options-object", "dispose-scope", "view-head", "functional-pool", "interpolate", "unet-cat", "dcgan-ctor",
-        "audio-1d", "volume-3d", "input-attribute", "call-site-input",
+        "audio-1d", "volume-3d", "norm-layers", "input-attribute", "call-site-input",
     };
 
     private static IReadOnlyList<RealIdiomModel>? _all;
@@ -39,6 +39,7 @@ public static partial class RealIdiomModels
         .Concat(Generative())
         .Concat(Detection())
         .Concat(Signals())
+        .Concat(Norms())
         .ToList();
 
     public static RealIdiomModel Get(string name) => All.Single(m => m.Name == name);

@@ -201,7 +201,8 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
                 RuleIdentifiers.InvalidHyperparameter => DiagnosticDescriptors.InvalidHyperparameter,
                 _ => DiagnosticDescriptors.JoinMismatch,
             };
-            findings.Add(new Finding(descriptor, group.Key.Syntax.GetLocation(), Join(group.Select(o => (o.Input, o.Message))), ImmutableDictionary<string, string?>.Empty, origins));
+            var opProperties = group.First().Layer is { } layer ? ImmutableDictionary<string, string?>.Empty.Add("layer", Span(layer)) : ImmutableDictionary<string, string?>.Empty;
+            findings.Add(new Finding(descriptor, group.Key.Syntax.GetLocation(), Join(group.Select(o => (o.Input, o.Message))), opProperties, origins));
         }
 
         // CONV012: reached, but no shape.
@@ -213,35 +214,39 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
         }
 
         // CONV009: the declared output.
-        foreach (var run in runs.Where(r => r.Declared is not null))
+        // Checked for every root the run applied: a class with [InputShape], or one applied to a tensor at a call site.
+        foreach (var run in runs)
         {
-            if (attributes.Output(run.Declared!) is not { } declared)
+            foreach (var rootGroup in run.Recorder.Outputs.Where(o => o.Root is not null).GroupBy(o => o.Root!, SymbolEqualityComparer.Default))
             {
-                continue;
-            }
-
-            var messages = new List<(string, string)>();
-            foreach (var output in run.Recorder.Outputs.Where(o => o.Certain && o.Output?.Shape is not null))
-            {
-                var shape = output.Output!.Shape!;
-                var matches = shape.Length == declared.Shape.Length && shape.Select((d, i) => declared.Shape[i] == -1 || (d.Known is long k && k == declared.Shape[i])).All(x => x);
-                var unknown = shape.Length == declared.Shape.Length && shape.Select((d, i) => declared.Shape[i] != -1 && !d.IsKnown).Any(x => x);
-                if (!matches && !unknown)
+                if (attributes.Output((INamedTypeSymbol)rootGroup.Key!) is not { } declared)
                 {
-                    var stages = string.Join(" → ", run.Recorder.Layers.Where(l => l.Input == output.Input && l.Output is not null && l.Site.Rule == ModuleRule.Geometry).Select(l => $"{l.Site.Name} {Dim.Format(l.Output!)}"));
-                    var message = $"forward returns {Dim.Format(shape)}, but [OutputShape] declares {ArithmeticText.Shape(declared.Shape)}; stages: {output.Input} → {stages}";
-                    if (StopsGrowing(run.Recorder, output) is { } stall)
-                    {
-                        message += $"; the spatial size stops growing at {stall}";
-                    }
-
-                    messages.Add((output.Input, message));
+                    continue;
                 }
-            }
 
-            if (messages.Count > 0)
-            {
-                findings.Add(new Finding(DiagnosticDescriptors.OutputShapeMismatch, declared.Location, Join(messages), ImmutableDictionary<string, string?>.Empty, run.Origins));
+                var messages = new List<(string, string)>();
+                foreach (var output in rootGroup.Where(o => o.Certain && o.Output?.Shape is not null))
+                {
+                    var shape = output.Output!.Shape!;
+                    var matches = shape.Length == declared.Shape.Length && shape.Select((d, i) => declared.Shape[i] == -1 || (d.Known is long k && k == declared.Shape[i])).All(x => x);
+                    var unknown = shape.Length == declared.Shape.Length && shape.Select((d, i) => declared.Shape[i] != -1 && !d.IsKnown).Any(x => x);
+                    if (!matches && !unknown)
+                    {
+                        var stages = string.Join(" → ", run.Recorder.Layers.Where(l => l.Input == output.Input && l.Output is not null && l.Site.Rule == ModuleRule.Geometry).Select(l => $"{l.Site.Name} {Dim.Format(l.Output!)}"));
+                        var message = $"forward returns {Dim.Format(shape)}, but [OutputShape] declares {ArithmeticText.Shape(declared.Shape)}; stages: {output.Input} → {stages}";
+                        if (StopsGrowing(run.Recorder, output) is { } stall)
+                        {
+                            message += $"; the spatial size stops growing at {stall}";
+                        }
+
+                        messages.Add((output.Input, message));
+                    }
+                }
+
+                if (messages.Count > 0)
+                {
+                    findings.Add(new Finding(DiagnosticDescriptors.OutputShapeMismatch, declared.Location, Join(messages.Distinct()), ImmutableDictionary<string, string?>.Empty, run.Origins));
+                }
             }
         }
 

@@ -13,8 +13,11 @@ internal enum ModuleRule
     /// <summary>Conv, ConvTranspose, pools, Upsample, BatchNorm, Linear, Flatten, Unflatten: <see cref="ShapeAlgebra"/>.</summary>
     Geometry,
 
-    /// <summary>Activations, dropout, Identity, Softmax: the shape passes through.</summary>
+    /// <summary>Activations, dropout, Identity: the shape passes through.</summary>
     Neutral,
+
+    /// <summary>PixelShuffle, the norms with channel checks, padding layers, Softmax: a rule of <see cref="TensorOps"/>.</summary>
+    Op,
 }
 
 /// <summary>
@@ -47,6 +50,9 @@ internal sealed class LayerSite
     /// <summary>The argument value per parameter, by PyTorch's name (<c>in_channels</c>, <c>output_padding</c>).</summary>
     public ImmutableDictionary<string, Value> Arguments { get; }
 
+    /// <summary>For <see cref="ModuleRule.Op"/>: the shape rule with this call's arguments; null when one of them is unknown.</summary>
+    public System.Func<Dim[], OpOutcome>? Op { get; init; }
+
     /// <summary>Why the geometry could not be built (a value the interpreter does not know), when it could not.</summary>
     public string? UnknownReason { get; }
 
@@ -71,7 +77,19 @@ internal sealed class LayerSite
 
     /// <summary>The first parameter whose value is unknown and why: what CONV012 tells.</summary>
     public string? FirstUnknownArgument() =>
-        Arguments.Where(a => a.Value is UnknownValue).Select(a => $"{a.Key} is unknown: {((UnknownValue)a.Value).Reason}").FirstOrDefault();
+        Arguments.Where(a => a.Value is UnknownValue && a.Key is not ("device" or "dtype"))
+            .OrderBy(a => ParameterRank(a.Key)).ThenBy(a => a.Key, System.StringComparer.Ordinal)
+            .Select(a => $"{a.Key} is unknown: {((UnknownValue)a.Value).Reason}").FirstOrDefault();
+
+    /// <summary>The order messages name unknown parameters in: the layer's own parameter order for the common ones.</summary>
+    private static int ParameterRank(string parameter) => System.Array.IndexOf(ParameterOrder, parameter) is var i && i >= 0 ? i : ParameterOrder.Length;
+
+    private static readonly string[] ParameterOrder =
+    [
+        "in_channels", "in_features", "num_features", "num_groups", "num_channels", "normalized_shape", "out_channels", "out_features",
+        "kernel_size", "stride", "padding", "output_padding", "dilation", "groups", "output_size", "size", "scale_factor",
+        "upscale_factor", "downscale_factor", "dim",
+    ];
 }
 
 /// <summary>A module value: a layer, a container, a user module instance is an <see cref="InstanceObject"/> instead.</summary>

@@ -1,6 +1,8 @@
 using System.Collections.Generic;
+using System.Linq;
 using System.Text;
 using ConvAnalyzers.Arithmetic;
+using ConvAnalyzers.Interpretation;
 
 namespace ConvAnalyzers.Binding;
 
@@ -56,11 +58,57 @@ internal static class LayerTable
         ["adaptive_max_pool3d"] = (LayerKind.AdaptiveMaxPool, 3),
     };
 
-    /// <summary>Norm and shape-keeping layers not yet checked for channels: their output is their input's shape.</summary>
-    public static readonly HashSet<string> ShapeKeepingNorms = new()
+    /// <summary>
+    /// The modules whose shape rule is a tensor op (<see cref="TensorOps"/>), built from the
+    /// factory's arguments by PyTorch name; null when an argument the rule needs is unknown.
+    /// </summary>
+    public static readonly Dictionary<string, System.Func<IReadOnlyDictionary<string, Value>, System.Func<Dim[], OpOutcome>?>> OpModules = new()
     {
-        "GroupNorm", "InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d", "LayerNorm",
+        ["PixelShuffle"] = a => Long(a, "upscale_factor") is long r ? x => TensorOps.PixelShuffle(x, r) : null,
+        ["PixelUnshuffle"] = a => Long(a, "downscale_factor") is long r ? x => TensorOps.PixelUnshuffle(x, r) : null,
+        ["GroupNorm"] = a => Long(a, "num_groups") is long g && Long(a, "num_channels") is long c ? x => TensorOps.GroupNorm(x, g, c) : null,
+        ["InstanceNorm1d"] = a => Long(a, "num_features") is long c ? x => TensorOps.InstanceNorm(x, c, 1) : null,
+        ["InstanceNorm2d"] = a => Long(a, "num_features") is long c ? x => TensorOps.InstanceNorm(x, c, 2) : null,
+        ["InstanceNorm3d"] = a => Long(a, "num_features") is long c ? x => TensorOps.InstanceNorm(x, c, 3) : null,
+        ["LayerNorm"] = a => Longs(a, "normalized_shape") is { } shape ? x => TensorOps.LayerNorm(x, shape) : null,
+        ["Softmax"] = a => Long(a, "dim") is long d ? x => TensorOps.Softmax(x, d) : null,
+        ["LogSoftmax"] = a => Long(a, "dim") is long d ? x => TensorOps.Softmax(x, d) : null,
+        ["ZeroPad2d"] = a => Pads(a, 2) is { } p ? x => TensorOps.PadLayer(x, p, 2) : null,
+        ["ConstantPad1d"] = a => Pads(a, 1) is { } p ? x => TensorOps.PadLayer(x, p, 1, PaddingMode.Constant) : null,
+        ["ConstantPad2d"] = a => Pads(a, 2) is { } p ? x => TensorOps.PadLayer(x, p, 2, PaddingMode.Constant) : null,
+        ["ConstantPad3d"] = a => Pads(a, 3) is { } p ? x => TensorOps.PadLayer(x, p, 3, PaddingMode.Constant) : null,
+        ["ReflectionPad1d"] = a => Pads(a, 1) is { } p ? x => TensorOps.PadLayer(x, p, 1, PaddingMode.Reflect) : null,
+        ["ReflectionPad2d"] = a => Pads(a, 2) is { } p ? x => TensorOps.PadLayer(x, p, 2, PaddingMode.Reflect) : null,
+        ["ReflectionPad3d"] = a => Pads(a, 3) is { } p ? x => TensorOps.PadLayer(x, p, 3, PaddingMode.Reflect) : null,
+        ["ReplicationPad1d"] = a => Pads(a, 1) is { } p ? x => TensorOps.PadLayer(x, p, 1, PaddingMode.Replicate) : null,
+        ["ReplicationPad2d"] = a => Pads(a, 2) is { } p ? x => TensorOps.PadLayer(x, p, 2, PaddingMode.Replicate) : null,
+        ["ReplicationPad3d"] = a => Pads(a, 3) is { } p ? x => TensorOps.PadLayer(x, p, 3, PaddingMode.Replicate) : null,
     };
+
+    private static long? Long(IReadOnlyDictionary<string, Value> arguments, string name) =>
+        arguments.TryGetValue(name, out var value) ? value.AsLong() : null;
+
+    /// <summary>A size or a list of sizes (LayerNorm's normalized_shape takes both).</summary>
+    private static IReadOnlyList<long>? Longs(IReadOnlyDictionary<string, Value> arguments, string name)
+    {
+        if (!arguments.TryGetValue(name, out var value))
+        {
+            return null;
+        }
+
+        if (value.AsLong() is long single)
+        {
+            return [single];
+        }
+
+        var items = GeometryBuilder.Items(value)?.Select(v => v.AsLong()).ToList();
+        return items is not null && items.All(i => i is not null) ? items.Select(i => i!.Value).ToList() : null;
+    }
+
+    /// <summary>A padding layer's padding: one size for every side, or a tuple per side (left, right, top, bottom, ...).</summary>
+    private static IReadOnlyList<long>? Pads(IReadOnlyDictionary<string, Value> arguments, int rank) =>
+        Long(arguments, "padding") is long all ? Enumerable.Repeat(all, 2 * rank).ToList()
+        : Longs(arguments, "padding") is { } each && each.Count == 2 * rank ? each : null;
 
     /// <summary>
     /// PyTorch's name for a TorchSharp parameter (messages and fixes use PyTorch's): <c>kernelSize</c> →

@@ -37,6 +37,7 @@ internal sealed class TorchLibrary : ILibraryModel
         "clamp", "clamp_", "clip", "pow", "sin", "cos", "logsigmoid", "hardtanh_", "mul_", "add_", "sub_", "div_", "zero_", "fill_", "normal_", "uniform_",
         "sign", "round", "floor", "ceil", "reciprocal", "local_response_norm", "normalize", "batch_norm", "instance_norm", "layer_norm", "group_norm",
         "threshold", "tanhshrink", "softmin", "glu_", "nan_to_num", "masked_fill", "masked_fill_", "where", "lerp",
+        "randn_like", "rand_like", "zeros_like", "ones_like", "empty_like", "full_like", "randint_like", "bernoulli", "sigmoid_", "erf", "gelu_",
     };
 
     private readonly INamedTypeSymbol _torch;
@@ -275,14 +276,14 @@ internal sealed class TorchLibrary : ILibraryModel
 
         switch (method.Name)
         {
+            case "Add" when arguments.Length == 1 && arguments[0] is TupleValue { Items: [ConstantValue { Constant: string key }, var module] }:
+                state.Set(container.Children, children.WithItems(children.Items.Add(module), (children.Names ?? Numbered(children.Items.Count)).Add(key)));
+                return UnknownValue.Plain;
             case "Add" or "append" when arguments.Length == 1:
                 state.Set(container.Children, children.WithItems(children.Items.Add(arguments[0]), children.Names?.Add(children.Items.Count.ToString(System.Globalization.CultureInfo.InvariantCulture))));
                 return UnknownValue.Plain;
             case "Add" or "append" when arguments.Length == 2 && arguments[0] is ConstantValue { Constant: string name }:
                 state.Set(container.Children, children.WithItems(children.Items.Add(arguments[1]), (children.Names ?? Numbered(children.Items.Count)).Add(name)));
-                return UnknownValue.Plain;
-            case "Add" when arguments.Length == 1 && arguments[0] is TupleValue { Items: [ConstantValue { Constant: string key }, var module] }:
-                state.Set(container.Children, children.WithItems(children.Items.Add(module), (children.Names ?? Numbered(children.Items.Count)).Add(key)));
                 return UnknownValue.Plain;
             case "GetEnumerator":
                 if (container.Kind == "ModuleDict")
@@ -325,7 +326,14 @@ internal sealed class TorchLibrary : ILibraryModel
             return interpreter.New(state, new LibraryObject(new LayerModule(site)), operation.Syntax);
         }
 
-        if (NeutralFactories.Contains(name) || LayerTable.ShapeKeepingNorms.Contains(name))
+        if (LayerTable.OpModules.TryGetValue(name, out var rule))
+        {
+            var op = rule(args);
+            var site = new LayerSite(operation.Syntax, name, ModuleRule.Op, null, args.ToImmutableDictionary(), null) { Op = op };
+            return interpreter.New(state, new LibraryObject(new LayerModule(site)), operation.Syntax);
+        }
+
+        if (NeutralFactories.Contains(name))
         {
             var site = new LayerSite(operation.Syntax, name, ModuleRule.Neutral, null, args.ToImmutableDictionary(), null);
             return interpreter.New(state, new LibraryObject(new LayerModule(site)), operation.Syntax);
@@ -517,6 +525,41 @@ internal sealed class TorchLibrary : ILibraryModel
         {
             Recorder.Layer(new LayerRecord(site, context, Recorder.InputLabel, input.Shape, input.Shape, null, certain, input.Producer));
             return input;
+        }
+
+        if (site.Rule == ModuleRule.Op)
+        {
+            if (site.Op is not { } op)
+            {
+                Recorder.Unknown(site, context, site.FirstUnknownArgument() ?? "its arguments are unknown");
+                return TensorValue.Unknown($"{site.Name}'s arguments are unknown");
+            }
+
+            var opOutcome = op(input.Shape);
+            if (opOutcome.Failure is { } failure)
+            {
+                // At the constant responsible: the channels a norm expects, where they were written.
+                var parameter = site.Name switch
+                {
+                    "GroupNorm" => "num_channels",
+                    "LayerNorm" => "normalized_shape",
+                    "PixelShuffle" => "upscale_factor",
+                    "PixelUnshuffle" => "downscale_factor",
+                    _ when site.Name.StartsWith("InstanceNorm", System.StringComparison.Ordinal) => "num_features",
+                    _ => "padding",
+                };
+                Recorder.Op(site.LocationOf(failure.DiagnosticId == OpFailure.SizeMismatch ? parameter : null), failure.DiagnosticId, failure.Message, certain, site.Call);
+                return TensorValue.Unknown(TensorValue.AfterFailure);
+            }
+
+            if (opOutcome.Shape is not { } opShape)
+            {
+                Recorder.Unknown(site, context, $"{site.Name} of {Dim.Format(input.Shape)} is not known");
+                return TensorValue.Unknown($"{site.Name}'s output is unknown");
+            }
+
+            Recorder.Layer(new LayerRecord(site, context, Recorder.InputLabel, input.Shape, opShape, null, certain, input.Producer));
+            return new TensorValue(opShape, input.Pending, input.Producer);
         }
 
         if (site.Geometry is not { } g)

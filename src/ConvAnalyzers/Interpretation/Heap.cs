@@ -113,8 +113,10 @@ internal sealed class State
     public void Set(int id, HeapObject obj) => Heap = Heap.SetItem(id, obj);
 
     /// <summary>Joins states reaching one block: a value that differs between them becomes unknown.</summary>
-    public static State Join(IReadOnlyList<State> states, string reason = "a value that differs between the branches that reach here")
+    /// <param name="because">Why the paths differ, worded to follow "a value that": the undecided branch that separated them.</param>
+    public static State Join(IReadOnlyList<State> states, string? because = null)
     {
+        var reason = "a value that " + (because ?? "differs between the branches that reach here");
         if (states.Count == 1)
         {
             return states[0];
@@ -127,7 +129,7 @@ internal sealed class State
             var other = states[s];
             result.Locals = JoinMaps(result.Locals, other.Locals, (a, b) => Values.Join(a, b, reason));
             result.Captures = JoinMaps(result.Captures, other.Captures, (a, b) => Values.Join(a, b, reason));
-            result.Heap = JoinMaps(result.Heap, other.Heap, JoinObjects);
+            result.Heap = JoinMaps(result.Heap, other.Heap, (a, b) => JoinObjects(a, b, because));
             result.Guards = result.Guards.Where(g => other.Guards.Contains(g)).ToImmutableList();
         }
 
@@ -149,21 +151,21 @@ internal sealed class State
         _ => false,
     };
 
-    private static HeapObject JoinObjects(HeapObject a, HeapObject b)
+    private static HeapObject JoinObjects(HeapObject a, HeapObject b, string? because)
     {
         if (ReferenceEquals(a, b) || SameObject(a, b))
         {
             return a;
         }
 
-        const string reason = "changed differently on the branches that reach here";
+        var reason = because is null ? "changed differently on the branches that reach here" : "that " + because;
         return (a, b) switch
         {
             (SequenceObject x, SequenceObject y) when x.Items.Count == y.Items.Count && x.UnknownReason is null && y.UnknownReason is null =>
-                x.WithItems(x.Items.Zip(y.Items, (p, q) => Values.Join(p, q, reason)).ToImmutableList()),
-            (SequenceObject x, SequenceObject) => new SequenceObject(ImmutableList<Value>.Empty, x.IsArray) { UnknownReason = "a list " + reason },
+                x.WithItems(x.Items.Zip(y.Items, (p, q) => Values.Join(p, q, "an element " + reason)).ToImmutableList()),
+            (SequenceObject x, SequenceObject y) => new SequenceObject(ImmutableList<Value>.Empty, x.IsArray) { UnknownReason = x.UnknownReason ?? y.UnknownReason ?? "a list " + reason },
             (InstanceObject x, InstanceObject y) when SymbolEqualityComparer.Default.Equals(x.Type, y.Type) =>
-                new InstanceObject(x.Type, JoinMaps(x.Fields, y.Fields, static (p, q) => Values.Join(p, q, "a field " + reason)), x.Creation, x.CreationSyntax, x.Registered.Count == y.Registered.Count ? x.Registered : ImmutableList<(string, Value)>.Empty)
+                new InstanceObject(x.Type, JoinMaps(x.Fields, y.Fields, (p, q) => Values.Join(p, q, "a field " + reason)), x.Creation, x.CreationSyntax, x.Registered.Count == y.Registered.Count ? x.Registered : ImmutableList<(string, Value)>.Empty)
                 {
                     UnknownReason = x.UnknownReason ?? y.UnknownReason ?? (x.Registered.Count == y.Registered.Count ? null : "modules registered differently on different branches"),
                 },

@@ -273,6 +273,29 @@ internal sealed class Interpreter
     private void RunConstructor(INamedTypeSymbol type, IMethodSymbol? constructor, Value[] arguments, RefValue @this, State state, Frame? caller)
     {
         var chainsToThis = constructor is not null && ConstructorInitializer(constructor) is { ThisOrBaseKeyword.ValueText: "this" };
+        if (constructor is not null && IsPrimaryConstructor(constructor))
+        {
+            // A primary constructor's parameters are in scope in the whole type, and a positional record's properties
+            // are initialized from them by compiler-generated code that has no syntax to interpret.
+            var obj = state.Get<InstanceObject>(@this);
+            for (var i = 0; obj is not null && i < constructor.Parameters.Length; i++)
+            {
+                var parameter = constructor.Parameters[i];
+                var argument = i < arguments.Length ? arguments[i] : Unknown(parameter.Type, $"{parameter.Name} is not passed");
+                obj = obj.WithField(parameter, argument);
+                if (type.IsRecord && type.GetMembers(parameter.Name).OfType<IPropertySymbol>().FirstOrDefault() is { } property
+                    && property.DeclaringSyntaxReferences.Any(r => r.GetSyntax(_cancellationToken) is ParameterSyntax))
+                {
+                    obj = obj.WithField(property.OriginalDefinition, argument);
+                }
+            }
+
+            if (obj is not null)
+            {
+                state.Set(@this.Id, obj);
+            }
+        }
+
         if (!chainsToThis)
         {
             RunInitializers(type, @this, state, caller);
@@ -289,6 +312,9 @@ internal sealed class Interpreter
             RunConstructor(baseType, baseType.InstanceConstructors.FirstOrDefault(c => c.Parameters.Length == 0), [], @this, state, caller);
         }
     }
+
+    private bool IsPrimaryConstructor(IMethodSymbol constructor) =>
+        constructor.DeclaringSyntaxReferences.Any(r => r.GetSyntax(_cancellationToken) is TypeDeclarationSyntax { ParameterList: not null });
 
     private ConstructorInitializerSyntax? ConstructorInitializer(IMethodSymbol constructor) =>
         constructor.DeclaringSyntaxReferences.Select(r => r.GetSyntax(_cancellationToken)).OfType<ConstructorDeclarationSyntax>().FirstOrDefault()?.Initializer;
@@ -358,10 +384,15 @@ internal sealed class Interpreter
 
             if (visits.TryGetValue(ordinal, out var seen))
             {
-                if (seen.Count >= Budget.UnrollBound || Exhausted)
+                // Back here through a branch the last visit had not passed: a loop whose condition is not known. Unrolling it
+                // cannot tell how often it runs, so what it writes becomes unknown at once.
+                var undecided = state.Guards.Where(g => !seen.Last.Guards.Contains(g) && frame.ConditionReasons.ContainsKey(g.Block)).Select(g => frame.ConditionReasons[g.Block]).FirstOrDefault();
+                if (seen.Count >= Budget.UnrollBound || Exhausted || undecided is not null)
                 {
                     // Past the unroll bound: what the loop writes becomes unknown; stop once nothing changes.
-                    var widened = Widen(seen.Last, state, $"written by a loop that runs more than {Budget.UnrollBound} times");
+                    var widened = Widen(seen.Last, state, undecided is not null
+                        ? $"written by a loop whose condition {undecided}"
+                        : $"written by a loop that runs more than {Budget.UnrollBound} times");
                     if (widened.SameAs(seen.Last) || seen.Count >= Budget.UnrollBound + 3)
                     {
                         visits[ordinal] = (seen.Count + 1, seen.Last);
@@ -537,7 +568,7 @@ internal sealed class Interpreter
     }
 
     /// <summary>Why values joined here differ: the undecided branch that separated the paths.</summary>
-    private static string JoinReason(Frame frame, List<State> incoming)
+    private static string? JoinReason(Frame frame, List<State> incoming)
     {
         foreach (var state in incoming)
         {
@@ -545,12 +576,12 @@ internal sealed class Interpreter
             {
                 if (!incoming.All(s => s.Guards.Contains(guard)) && frame.ConditionReasons.TryGetValue(guard.Block, out var reason))
                 {
-                    return $"a value that depends on a branch whose condition {reason}";
+                    return $"depends on a branch whose condition {reason}";
                 }
             }
         }
 
-        return "a value that differs between the branches that reach here";
+        return null;
     }
 
     /// <summary>Values that differ from the last iteration's become unknown.</summary>
@@ -596,6 +627,13 @@ internal sealed class Interpreter
             {
                 return captured;
             }
+        }
+
+        // A primary constructor's parameter read in a member or an initializer: the value the instance was built with.
+        if (symbol is IParameterSymbol { ContainingSymbol: IMethodSymbol { MethodKind: MethodKind.Constructor } } && state.Get<InstanceObject>(frame.This) is { } instance
+            && instance.Fields.TryGetValue(symbol, out var primary))
+        {
+            return primary;
         }
 
         return Unknown((symbol as ILocalSymbol)?.Type ?? (symbol as IParameterSymbol)?.Type, $"{symbol.Name} is not assigned on every path");
@@ -645,6 +683,14 @@ internal sealed class Interpreter
             {
                 var value = Evaluate(assignment.Value, frame, state);
                 Assign(assignment.Target, value, frame, state);
+                return value;
+            }
+
+            case IDeconstructionAssignmentOperation deconstruction:
+            {
+                // var (a, b) = tuple; foreach (var (a, b) in pairs): each element goes to its variable.
+                var value = Evaluate(deconstruction.Value, frame, state);
+                Assign(deconstruction.Target, value, frame, state);
                 return value;
             }
 

@@ -194,7 +194,8 @@ internal static class Values
 
         if (a is TensorValue || b is TensorValue)
         {
-            return TensorValue.Unknown(reason);
+            // An unknown side keeps its own reason: it says more than "differs between the branches".
+            return TensorValue.Unknown((a as TensorValue)?.UnknownReason ?? (b as TensorValue)?.UnknownReason ?? reason);
         }
 
         return a is UnknownValue ? a : b is UnknownValue ? b : new UnknownValue(reason);

@@ -14,7 +14,11 @@ internal sealed record LayerRecord(LayerSite Site, string Context, string Input,
 internal sealed record PairRecord(LayerSite Decoder, string Context, string Input, PendingPair Encoder, long[] DecoderInput, long[] DecoderOutput, bool Certain);
 
 /// <summary>A tensor operation (cat, +, view, ...) that fails.</summary>
-internal sealed record OpRecord(SyntaxNode Syntax, string DiagnosticId, string Input, string Message, bool Certain);
+internal sealed record OpRecord(SyntaxNode Syntax, string DiagnosticId, string Input, string Message, bool Certain)
+{
+    /// <summary>The layer's factory call when the op is a layer's rule (GroupNorm, LayerNorm, ...), for Properties["layer"].</summary>
+    public SyntaxNode? Layer { get; init; }
+}
 
 /// <summary>A layer reached from a known input whose output the interpreter cannot know, and why (CONV012).</summary>
 internal sealed record UnknownRecord(LayerSite Site, string Context, string Input, string Reason);
@@ -112,7 +116,8 @@ internal sealed class NetworkRecorder
     public void Pair(LayerSite decoder, string context, PendingPair encoder, long[] decoderInput, long[] decoderOutput, bool certain) =>
         Pairs.Add(new PairRecord(decoder, context, InputLabel, encoder, decoderInput, decoderOutput, certain));
 
-    public void Op(SyntaxNode syntax, string id, string message, bool certain) => Ops.Add(new OpRecord(syntax, id, InputLabel, message, certain));
+    public void Op(SyntaxNode syntax, string id, string message, bool certain, SyntaxNode? layer = null) =>
+        Ops.Add(new OpRecord(syntax, id, InputLabel, message, certain) { Layer = layer });
 
     public void Unknown(LayerSite site, string context, string reason) => Unknowns.Add(new UnknownRecord(site, context, InputLabel, reason));
 }
