@@ -194,7 +194,7 @@ internal static class GeometryBuilder
                 g = g with { StartDim = V("start_dim") is { } s ? s.AsLong() : 1, EndDim = V("end_dim") is { } e ? e.AsLong() : -1 };
                 break;
             case LayerKind.Unflatten:
-                g = g with { StartDim = V("dim").AsLong(), OutputSize = V("unflattened_size") is TupleValue or RefValue ? PerDim(V("unflattened_size"), Items(V("unflattened_size"))?.Count ?? 0, null) : default };
+                g = g with { StartDim = V("dim").AsLong(), OutputSize = V("unflattened_size") is TupleValue or ItemsValue ? PerDim(V("unflattened_size"), Items(V("unflattened_size"))?.Count ?? 0, null) : default };
                 break;
             case LayerKind.Upsample:
                 if (Items(V("size")) is { } size)
