@@ -26,11 +26,15 @@ if [ $build -ne 0 ]; then
 fi
 
 status=0
+declare -A minutes
 for project in tests/*/*.csproj; do
   name=$(basename "$project" .csproj)
+  started=$SECONDS
   dotnet test "$project" -c Release --no-build -nologo \
     --logger "trx;LogFileName=$name.trx" --results-directory "$results" \
     --logger "console;verbosity=normal" || status=1
+  elapsed=$((SECONDS - started))
+  minutes[$name]=$(printf '%d.%d' $((elapsed / 60)) $(((elapsed % 60) / 6)))
 done
 
 passed=0
@@ -43,7 +47,8 @@ for trx in "$results"/*.trx; do
   e=$(echo "$counters" | sed -n 's/.* executed="\([0-9]*\)".*/\1/p')
   t=$(echo "$counters" | sed -n 's/.* total="\([0-9]*\)".*/\1/p')
   name=$(basename "$trx" .trx)
-  echo "$name: ${p:-0} passed, ${f:-0} failed, ${e:-0} of ${t:-0} executed"
+  echo "$name: ${p:-0} passed, ${f:-0} failed, ${e:-0} of ${t:-0} executed, ${minutes[$name]:-?} min"
+  "$root/eng/suite-minutes.sh" "$trx" 30 || true
   passed=$((passed + ${p:-0}))
   failed=$((failed + ${f:-0}))
   # Anything not executed (a crashed test host, a skipped test) counts as failed.
