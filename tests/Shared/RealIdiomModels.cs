@@ -40,6 +40,7 @@ public static partial class RealIdiomModels
         .Concat(Detection())
         .Concat(Signals())
         .Concat(Norms())
+        .Concat(Language())
         .ToList();
 
     public static RealIdiomModel Get(string name) => All.Single(m => m.Name == name);

@@ -313,6 +313,22 @@ internal sealed class Interpreter
         }
     }
 
+    /// <summary>A positional record's compiler-generated Deconstruct: its positional properties, in order.</summary>
+    private TupleValue? RecordParts(Value value, State state)
+    {
+        if (state.Get<InstanceObject>(value) is not { Type.IsRecord: true } record
+            || record.Type.InstanceConstructors.FirstOrDefault(IsPrimaryConstructor) is not { } primary)
+        {
+            return null;
+        }
+
+        return new TupleValue(primary.Parameters
+            .Select(p => record.Type.GetMembers(p.Name).OfType<IPropertySymbol>().FirstOrDefault() is { } property && record.Fields.TryGetValue(property.OriginalDefinition, out var part)
+                ? part
+                : Unknown(p.Type, $"{record.Type.Name}.{p.Name} is not known"))
+            .ToImmutableArray());
+    }
+
     private bool IsPrimaryConstructor(IMethodSymbol constructor) =>
         constructor.DeclaringSyntaxReferences.Any(r => r.GetSyntax(_cancellationToken) is TypeDeclarationSyntax { ParameterList: not null });
 
@@ -690,7 +706,7 @@ internal sealed class Interpreter
             {
                 // var (a, b) = tuple; foreach (var (a, b) in pairs): each element goes to its variable.
                 var value = Evaluate(deconstruction.Value, frame, state);
-                Assign(deconstruction.Target, value, frame, state);
+                Assign(deconstruction.Target, value is TupleValue ? value : RecordParts(value, state) ?? value, frame, state);
                 return value;
             }
 
@@ -779,8 +795,15 @@ internal sealed class Interpreter
             case IArrayElementReferenceOperation element:
             {
                 var array = Evaluate(element.ArrayReference, frame, state);
-                var index = element.Indices.Length == 1 ? Evaluate(element.Indices[0], frame, state).AsLong() : null;
+                var index = element.Indices.Length == 1 ? IndexInto(array, element.Indices[0], frame, state) : null;
                 return ElementAt(array, index, state, element.Type, element.Syntax);
+            }
+
+            case IImplicitIndexerReferenceOperation implicitIndexer when implicitIndexer.Argument.Type?.Name == "Index":
+            {
+                // list[^1]: Count minus the distance from the end.
+                var list = Evaluate(implicitIndexer.Instance, frame, state);
+                return ElementAt(list, IndexInto(list, implicitIndexer.Argument, frame, state), state, implicitIndexer.Type, implicitIndexer.Syntax);
             }
 
             case IFieldReferenceOperation field:
@@ -1024,6 +1047,24 @@ internal sealed class Interpreter
         }
 
         return known ? new ConstantValue(text.ToString()) { Origin = interpolated.Syntax } : new UnknownValue("a string built from unknown parts");
+    }
+
+    /// <summary>An index into <paramref name="container"/>: a number, or <c>^n</c> counted from the end of a known sequence.</summary>
+    private long? IndexInto(Value container, IOperation index, Frame frame, State state)
+    {
+        while (index is IConversionOperation conversion)
+        {
+            index = conversion.Operand;
+        }
+
+        if (index is IUnaryOperation { OperatorKind: UnaryOperatorKind.Hat } fromEnd)
+        {
+            return Evaluate(fromEnd.Operand, frame, state).AsLong() is long n && state.Get<SequenceObject>(container) is { UnknownReason: null } sequence
+                ? sequence.Items.Count - n
+                : null;
+        }
+
+        return Evaluate(index, frame, state).AsLong();
     }
 
     /// <summary>Writes to a variable, field, property or element, as an assignment would (in-place tensor ops use it).</summary>
