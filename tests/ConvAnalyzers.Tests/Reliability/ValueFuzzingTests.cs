@@ -104,13 +104,6 @@ public sealed class ValueFuzzingTests
                         .Any(r => message.Contains(RuleInfo.Of(r) switch { _ when r == Rule.ArithmeticOverflow => "overflows a 64-bit integer", _ when r == Rule.OutputSizeOutOfRange => "valid sizes range from", _ => "Padding" }, StringComparison.Ordinal));
                 }
 
-                // The interpreter's Unflatten geometry does not read an array unflattened_size (new long[] { ... }) yet:
-                // nothing to compare with; remove this once Binding reads it.
-                if (geometries.Any(g => g.Kind == LayerKind.Unflatten && !g.OutputSize.IsPresent))
-                {
-                    return true;
-                }
-
                 return geometries.All(g => ShapeAlgebra.Validate(g, OutputPaddingSemantics.TorchSharpForward)
                     .Concat(ShapeAlgebra.Validate(g, OutputPaddingSemantics.PerDimension))
                     .Any(v => v.DiagnosticId == diagnostic.Id));
