@@ -11,9 +11,6 @@ public static class RealisticModels
 {
     public const string Usings = "using System; using System.Collections.Generic; using TorchSharp; using static TorchSharp.torch;\n";
 
-    /// <summary>Models whose shapes the analyzer cannot know by design (a config loop, ModuleList): silent, not resolved.</summary>
-    public static readonly IReadOnlyCollection<string> Unresolvable = new[] { "VggFromConfig", "ModuleListStack" };
-
     public static IReadOnlyDictionary<string, (string Source, long[] Input)> All { get; } = new Dictionary<string, (string, long[])>
     {
         ["ResNetBasicBlock"] = (Usings + """

@@ -19,37 +19,6 @@ namespace ConvAnalyzers.LibTorchTests.SourceCheck;
 /// </summary>
 public sealed class PrecisionRunTests
 {
-    // NetworkSourcesRunTests keeps its probe private; this one is the same recording module.
-    private const string ProbeSource = """
-        using System;
-        using System.Collections.Generic;
-        using static TorchSharp.torch;
-
-        public sealed class PrecisionProbe : nn.Module<Tensor, Tensor>
-        {
-            public static List<(int Id, long[] Input, long[] Output)> Records = new();
-            private readonly nn.Module<Tensor, Tensor> _inner;
-            private readonly int _id;
-
-            private PrecisionProbe(nn.Module<Tensor, Tensor> inner, int id) : base("probe" + id)
-            {
-                _inner = inner;
-                _id = id;
-                register_module("inner", inner);
-            }
-
-            public static nn.Module<Tensor, Tensor> Wrap(nn.Module<Tensor, Tensor> inner, int id) => new PrecisionProbe(inner, id);
-
-            public override Tensor forward(Tensor x)
-            {
-                var input = x.shape;
-                var y = _inner.call(x);
-                Records.Add((_id, input, y.shape));
-                return y;
-            }
-        }
-        """;
-
     /// <summary>The vendor library, compiled once: referenced by the cases as metadata and resolved when they run.</summary>
     private static readonly Lazy<(byte[] Image, Assembly Assembly)> Vendor = new(() =>
     {
@@ -142,14 +111,10 @@ public sealed class PrecisionRunTests
         IReadOnlyList<string> Failures,
         int Runs)
     {
-        public HashSet<string> Recorded(int id) => Records.Where(r => r.Id == id).Select(r => Pair(r.Input, r.Output)).ToHashSet();
+        public HashSet<string> Recorded(int id) => LayerProbe.Recorded(Records, id);
 
-        public IEnumerable<(HashSet<string>? Shapes, Diagnostic Trace)> Predicted(InvocationExpressionSyntax site) =>
-            Diagnostics.Where(d => d.Id == "CONV000" && d.Location.SourceTree == Tree && d.Location.SourceSpan == site.Span)
-                .Select(d => (PrecisionSites.Shapes(d)?.Select(s => s.Input + "→" + s.Output).ToHashSet(), d));
+        public IEnumerable<(HashSet<string>? Shapes, Diagnostic Trace)> Predicted(InvocationExpressionSyntax site) => LayerProbe.Predicted(Diagnostics, Tree, site);
     }
-
-    private static string Pair(long[] input, long[] output) => string.Join(",", input) + "→" + string.Join(",", output);
 
     /// <summary>Analyzes the source as the analyzer tests do, then runs it in TorchSharp with every layer recorded.</summary>
     private static async Task<Execution> ExecuteAsync(string name, string source, string? driver)
@@ -161,10 +126,8 @@ public sealed class PrecisionRunTests
         var diagnostics = await InMemoryCompiler.AnalyzeAsync(compilation, new LayerAnalyzer(), new NetworkAnalyzer()).WaitAsync(TimeSpan.FromSeconds(120));
 
         var tree = compilation.SyntaxTrees.First();
-        var sites = PrecisionSites.LayerFactories(compilation.GetSemanticModel(tree));
-        var ids = sites.Select((s, i) => (s, i)).ToDictionary(p => p.s, p => p.i);
-        var rewritten = new WrapRewriter(ids).Visit(tree.GetRoot()).ToFullString();
-        var files = new List<(string, string)> { ("Case.cs", rewritten), (AttributesGenerator.HintName, AttributesGenerator.Source), ("Probe.cs", ProbeSource) };
+        var ids = LayerProbe.Sites(compilation, tree);
+        var files = new List<(string, string)> { ("Case.cs", LayerProbe.Rewrite(tree, ids)), (AttributesGenerator.HintName, AttributesGenerator.Source), (LayerProbe.FileName, LayerProbe.Source) };
         if (driver is not null)
         {
             files.Add(("Driver.cs", PrecisionSources.Usings + $$"""
@@ -179,7 +142,7 @@ public sealed class PrecisionRunTests
         }
 
         var assembly = InMemoryCompiler.Load(InMemoryCompiler.Compile(name + "Run", files).AddReferences(vendor));
-        var records = (List<(int Id, long[] Input, long[] Output)>)assembly.GetType("PrecisionProbe")!.GetField("Records")!.GetValue(null)!;
+        var records = LayerProbe.Records(assembly);
         var failures = new List<string>();
         var runs = 0;
         foreach (var (label, module) in Modules(assembly, driver is not null))
@@ -226,21 +189,6 @@ public sealed class PrecisionRunTests
         foreach (var type in assembly.GetTypes().Where(t => !t.IsAbstract && moduleBase.IsAssignableFrom(t) && t.GetCustomAttributesData().Any(a => a.AttributeType.Name == "InputShapeAttribute")))
         {
             yield return (type.Name, (torch.nn.Module<torch.Tensor, torch.Tensor>)Activator.CreateInstance(type)!);
-        }
-    }
-
-    private sealed class WrapRewriter : CSharpSyntaxRewriter
-    {
-        private readonly Dictionary<InvocationExpressionSyntax, int> _ids;
-
-        public WrapRewriter(Dictionary<InvocationExpressionSyntax, int> ids) => _ids = ids;
-
-        public override SyntaxNode? VisitInvocationExpression(InvocationExpressionSyntax node)
-        {
-            var visited = (ExpressionSyntax)base.VisitInvocationExpression(node)!;
-            return _ids.TryGetValue(node, out var id)
-                ? SyntaxFactory.ParseExpression($"global::PrecisionProbe.Wrap({visited.WithoutTrivia().ToFullString()}, {id})").WithTriviaFrom(node)
-                : visited;
         }
     }
 }

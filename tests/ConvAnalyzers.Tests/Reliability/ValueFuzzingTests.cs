@@ -1,9 +1,8 @@
 using ConvAnalyzers.Arithmetic;
-using ConvAnalyzers.Extraction;
+using ConvAnalyzers.TestSources;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
-using Microsoft.CodeAnalysis.Operations;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -84,16 +83,18 @@ public sealed class ValueFuzzingTests
         Assert.True(reported > cases / 10, $"only {reported} diagnostics: the mutations no longer reach the analyzer");
     }
 
-    /// <summary>The layer call the diagnostic sits in breaks a rule with that ID, as the arithmetic sees it.</summary>
+    /// <summary>
+    /// The layer call the diagnostic sits in breaks a rule with that ID, as the arithmetic sees it, with the geometry
+    /// the interpreter builds for that call (every geometry, when the call is built with several).
+    /// </summary>
     private static bool AgreesWithArithmetic(Compilation compilation, Diagnostic diagnostic)
     {
         var tree = diagnostic.Location.SourceTree!;
-        var model = compilation.GetSemanticModel(tree);
-        var symbols = TorchSharpSymbols.Create(compilation)!;
+        var built = InterpretedLayers.In(compilation, tree);
         var node = tree.GetRoot().FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
         foreach (var invocation in node.AncestorsAndSelf().OfType<InvocationExpressionSyntax>())
         {
-            if (model.GetOperation(invocation) is IInvocationOperation operation && LayerCall.TryCreate(operation, symbols, default) is { } call)
+            if (built.TryGetValue(invocation, out var sites) && sites.Select(s => s.Geometry).OfType<LayerGeometry>().ToList() is { Count: > 0 } geometries)
             {
                 // The network analyzer's CONV002s are the input-dependent rules (named per input).
                 var message = diagnostic.GetMessage();
@@ -103,9 +104,9 @@ public sealed class ValueFuzzingTests
                         .Any(r => message.Contains(RuleInfo.Of(r) switch { _ when r == Rule.ArithmeticOverflow => "overflows a 64-bit integer", _ when r == Rule.OutputSizeOutOfRange => "valid sizes range from", _ => "Padding" }, StringComparison.Ordinal));
                 }
 
-                return ShapeAlgebra.Validate(call.Geometry, OutputPaddingSemantics.TorchSharpForward)
-                    .Concat(ShapeAlgebra.Validate(call.Geometry, OutputPaddingSemantics.PerDimension))
-                    .Any(v => v.DiagnosticId == diagnostic.Id);
+                return geometries.All(g => ShapeAlgebra.Validate(g, OutputPaddingSemantics.TorchSharpForward)
+                    .Concat(ShapeAlgebra.Validate(g, OutputPaddingSemantics.PerDimension))
+                    .Any(v => v.DiagnosticId == diagnostic.Id));
             }
         }
 
