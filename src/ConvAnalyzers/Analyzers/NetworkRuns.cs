@@ -268,7 +268,10 @@ internal sealed class NetworkRuns
 
     private IMethodBodyOperation EmptyBody() => (IMethodBodyOperation)NullOperation(null);
 
-    /// <summary>Every <c>new T(...)</c> of <paramref name="type"/> in the compilation, with the method that contains it.</summary>
+    /// <summary>
+    /// Every <c>new T(...)</c> of <paramref name="type"/> in the compilation, with the method that contains it: static
+    /// factories of the class itself count (<c>public static Net Make() => new Net(7)</c>), its instance members do not.
+    /// </summary>
     private IEnumerable<(SyntaxNode Creation, IMethodSymbol Method)> CreationSites(INamedTypeSymbol type)
     {
         foreach (var tree in _compilation.SyntaxTrees)
@@ -292,7 +295,7 @@ internal sealed class NetworkRuns
                 if (model.GetOperation(node, _cancellationToken) is IObjectCreationOperation { Type: { } created } && SymbolEqualityComparer.Default.Equals(created, type)
                     && node.Ancestors().OfType<BaseMethodDeclarationSyntax>().FirstOrDefault() is { } declaration
                     && model.GetDeclaredSymbol(declaration, _cancellationToken) is IMethodSymbol method
-                    && !(SymbolEqualityComparer.Default.Equals(method.ContainingType, type)))
+                    && !(SymbolEqualityComparer.Default.Equals(method.ContainingType, type) && !method.IsStatic))
                 {
                     if (_library.IsModuleType(method.ContainingType) && method.MethodKind == MethodKind.Constructor)
                     {

@@ -122,5 +122,74 @@ public static partial class RealIdiomModels
                 }
             }
             """, "CONV004", "options-object, block-class, call-site-input");
+
+        yield return new RealIdiomModel("ResNetFromStaticFactories", """
+            using System.Collections.Generic;
+            using TorchSharp;
+            using static TorchSharp.torch;
+            using static TorchSharp.torch.nn;
+
+            public sealed class BasicBlock : Module<Tensor, Tensor>
+            {
+                private readonly Module<Tensor, Tensor> body;
+                private readonly Module<Tensor, Tensor> shortcut;
+
+                public BasicBlock(long inPlanes, long planes, long stride) : base(nameof(BasicBlock))
+                {
+                    body = Sequential(
+                        Conv2d(inPlanes, planes, 3, stride: stride, padding: 1, bias: false), BatchNorm2d(planes), ReLU(),
+                        Conv2d(planes, planes, 3, padding: 1, bias: false), BatchNorm2d(planes));
+                    shortcut = stride != 1 || inPlanes != planes
+                        ? Sequential(Conv2d(inPlanes, planes, 1, stride: stride, bias: false), BatchNorm2d(planes))
+                        : Sequential();
+                    RegisterComponents();
+                }
+
+                public override Tensor forward(Tensor x) => functional.relu(body.forward(x) + shortcut.forward(x));
+            }
+
+            [ConvAnalyzers.InputShape(2, 3, 32, 32)]
+            public sealed class ResNet : Module<Tensor, Tensor>
+            {
+                private readonly Module<Tensor, Tensor> stem = Sequential(Conv2d(3, 16, 3, padding: 1, bias: false), BatchNorm2d(16), ReLU());
+                private readonly Module<Tensor, Tensor> stages;
+                private readonly Module<Tensor, Tensor> head;
+
+                private ResNet(IReadOnlyList<int> blocks, long classes) : base(nameof(ResNet))
+                {
+                    var modules = new List<Module<Tensor, Tensor>>();
+                    var inPlanes = 16L;
+                    var planes = new long[] { 16, 32, 64 };
+                    for (var stage = 0; stage < planes.Length; stage++)
+                    {
+                        for (var b = 0; b < blocks[stage]; b++)
+                        {
+                            modules.Add(new BasicBlock(inPlanes, planes[stage], b == 0 && stage > 0 ? 2 : 1));
+                            inPlanes = planes[stage];
+                        }
+                    }
+
+                    stages = Sequential(modules);
+                    head = Linear(planes[^1], classes);
+                    RegisterComponents();
+                }
+
+                public static ResNet ResNet8(long classes) => new ResNet(new[] { 1, 1, 1 }, classes);
+
+                public static ResNet ResNet14(long classes) => new ResNet(new[] { 2, 2, 2 }, classes);
+
+                public override Tensor forward(Tensor x) =>
+                    head.forward(functional.adaptive_avg_pool2d(stages.forward(stem.forward(x)), 1).flatten(1));
+            }
+
+            public static class Program
+            {
+                public static void Run()
+                {
+                    ResNet.ResNet8(10).forward(torch.zeros(2, 3, 32, 32));
+                    ResNet.ResNet14(10).forward(torch.zeros(2, 3, 32, 32));
+                }
+            }
+            """, null, "block-class, config-loop, sequential-list, input-attribute, call-site-input");
     }
 }
