@@ -690,7 +690,9 @@ internal sealed class TorchLibrary : ILibraryModel
         }
 
         var unknownSite = new LayerSite(operation.Syntax, name, ModuleRule.Neutral, null, ImmutableDictionary<string, Value>.Empty, null);
-        Recorder.Unknown(unknownSite, context, $"functional.{name} is not in the layer table");
+        Recorder.Unknown(unknownSite, context, name is "interpolate" or "pad" && input.Shape is null
+            ? input.UnknownReason ?? "its input's shape is unknown"
+            : $"functional.{name} is not in the layer table");
         return TensorValue.Unknown($"functional.{name} is not modelled");
     }
 

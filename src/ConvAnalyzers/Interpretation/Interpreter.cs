@@ -1376,7 +1376,9 @@ internal sealed class Interpreter
         }
 
         return _library.GetProperty(this, frame, state, symbol, receiver, arguments, property)
-            ?? Unknown(property.Type, $"property {symbol.ContainingType.Name}.{symbol.Name} is not modelled");
+            ?? Unknown(property.Type, receiver is UnknownValue unknownReceiver && property.Instance is { } of
+                ? $"'{Abbreviate(of.Syntax)}' is unknown: {unknownReceiver.Reason}"
+                : $"property {symbol.ContainingType.Name}.{symbol.Name} is not modelled");
     }
 
     private Value Invocation(IInvocationOperation invocation, Frame frame, State state)
@@ -1449,7 +1451,9 @@ internal sealed class Interpreter
         }
 
         Escape(state, receiver, arguments, $"passed to {method.ContainingType?.Name}.{method.Name}, which the interpreter does not model");
-        return Unknown(method.ReturnType, $"{method.ContainingType?.Name}.{method.Name} is not modelled");
+        return Unknown(method.ReturnType, receiver is UnknownValue unknownReceiver && invocation is IInvocationOperation { Instance: { } of }
+            ? $"'{Abbreviate(of.Syntax)}' is unknown: {unknownReceiver.Reason}"
+            : $"{method.ContainingType?.Name}.{method.Name} is not modelled");
     }
 
     /// <summary>The implementation of a virtual or interface method for an object of <paramref name="type"/>.</summary>
