@@ -66,6 +66,46 @@ public sealed class GeneratedDecoderRunTests
         RoundTrip(assembly, encoder, decoder, input);
     }
 
+    /// <summary>The encoders of tests/ConvAnalyzers.Tests/Generators/Encoders (blocks, helpers, loops), the sources the snapshot tests read.</summary>
+    public static TheoryData<string> BuiltEncoders() => new(Directory.GetFiles(EncodersDirectory(), "*.cs.txt").Select(f => Path.GetFileName(f)[..^".cs.txt".Length]).Order(StringComparer.Ordinal));
+
+    private static string EncodersDirectory()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            var candidate = Path.Combine(directory.FullName, "tests/ConvAnalyzers.Tests/Generators/Encoders");
+            if (Directory.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new DirectoryNotFoundException("tests/ConvAnalyzers.Tests/Generators/Encoders above " + AppContext.BaseDirectory);
+    }
+
+    [Theory]
+    [MemberData(nameof(BuiltEncoders))]
+    public void Decoders_of_encoders_built_from_blocks_reproduce_their_input(string name)
+    {
+        LibTorch.EnsureLoaded();
+        var (assembly, diagnostics) = Generate([(name + ".cs", File.ReadAllText(Path.Combine(EncodersDirectory(), name + ".cs.txt")))]);
+        Assert.DoesNotContain(diagnostics, d => d.Severity == DiagnosticSeverity.Error);
+
+        // Each [MirrorDecoder(typeof(E))] class names its encoder; the input is E's [InputShape] (or the attribute's own).
+        var decoders = assembly.GetTypes().Where(t => t.GetMethod("VerifyShapes") is not null).ToList();
+        Assert.NotEmpty(decoders);
+        foreach (var decoder in decoders)
+        {
+            var mirror = decoder.CustomAttributes.Single(a => a.AttributeType.Name == "MirrorDecoderAttribute");
+            var encoder = (Type)mirror.ConstructorArguments[0].Value!;
+            var shape = mirror.ConstructorArguments.Count > 1
+                ? mirror.ConstructorArguments[1]
+                : encoder.CustomAttributes.Single(a => a.AttributeType.Name == "InputShapeAttribute").ConstructorArguments[0];
+            var input = ((IReadOnlyCollection<CustomAttributeTypedArgument>)shape.Value!).Select(v => (long)v.Value!).ToArray();
+            RoundTrip(assembly, encoder.FullName!, decoder.FullName!, input);
+        }
+    }
+
     [Fact]
     public void Random_encoders_get_decoders_that_reproduce_their_input()
     {
