@@ -27,4 +27,35 @@ public sealed class BuiltEncoderGeneratorTests
         Assert.Empty(output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning));
         MirrorDecoderGeneratorTests.AssertSnapshot(name, generated.GetText().ToString());
     }
+
+    /// <summary>Two equal blocks on equal inputs are two layers of the flow, each with its own mirror (no summary stands in for the second).</summary>
+    [Fact]
+    public async Task Equal_blocks_on_equal_inputs_each_get_their_mirror()
+    {
+        var source = TestSources.GeneratorSources.Usings + """
+            public sealed class Same : nn.Module<Tensor, Tensor>
+            {
+                private readonly nn.Module<Tensor, Tensor> conv;
+                public Same(long channels) : base(nameof(Same)) { conv = nn.Conv2d(channels, channels, 3, padding: 1); RegisterComponents(); }
+                public override Tensor forward(Tensor x) => conv.forward(x);
+            }
+
+            [ConvAnalyzers.InputShape(1, 4, 8, 8)]
+            public sealed class Encoder : nn.Module<Tensor, Tensor>
+            {
+                private readonly Same a = new Same(4);
+                private readonly Same b = new Same(4);
+                private readonly nn.Module<Tensor, Tensor> pool = nn.MaxPool2d(2);
+                public Encoder() : base(nameof(Encoder)) => RegisterComponents();
+                public override Tensor forward(Tensor x) => pool.forward(b.forward(a.forward(x)));
+            }
+
+            [ConvAnalyzers.MirrorDecoder(typeof(Encoder))]
+            public partial class Decoder { }
+            """;
+        var (result, _) = await MirrorDecoderGeneratorTests.RunAsync(source);
+        Assert.Empty(result.Diagnostics);
+        var generated = Assert.Single(result.GeneratedTrees).GetText().ToString();
+        Assert.Contains("private static readonly string[] StageNames = { \"input\", \"pool\", \"b_conv\", \"a_conv\" };", generated);
+    }
 }
