@@ -94,7 +94,8 @@ public sealed partial class MirrorDecoderGenerator
 
             if (recorder.Layers.FirstOrDefault(l => l.Outcome is { IsValid: false }) is { } failed)
             {
-                return Error(RuleIdentifiers.NoExactMirror, failed.Site.Call,
+                // At the value responsible when a block or helper passed it in (new DownBlock(4, 16)), else at the layer.
+                return Error(RuleIdentifiers.NoExactMirror, failed.Site.LocationOf(failed.Outcome!.Violations[0].Parameter),
                     $"{Display(failed)} fails on the encoder's input {failed.Input}, so it has no mirror: {failed.Outcome!.Violations[0].Message}");
             }
 
