@@ -154,7 +154,12 @@ public sealed class GeneratedDecoderRunTests
 
     private sealed record EncoderCase(int Index, string Source, long[] Input);
 
-    /// <summary>A random encoder: depth 1-6 of strided/unstrided convs (kernels, paddings, dilations), pools, BatchNorm, activations, sometimes a dense bottleneck.</summary>
+    /// <summary>
+    /// A random encoder: depth 1-6 of strided/unstrided convs (kernels, paddings, dilations), pools, BatchNorm, activations,
+    /// sometimes a dense bottleneck. Every fourth builds its isotropic convs through a helper method, every fourth through a
+    /// block class with constructor parameters (the generator follows both through the interpreter); the random draws are
+    /// the same whatever the style.
+    /// </summary>
     private static EncoderCase RandomEncoder(Random rng, int index)
     {
         var rank = rng.Next(1, 4);
@@ -162,6 +167,7 @@ public sealed class GeneratedDecoderRunTests
         var channels = (long)rng.Next(1, 4);
         var input = new long[] { rng.Next(1, 3), channels }.Concat(spatial).ToArray();
         var layers = new List<string>();
+        var style = index % 4; // 1: helper method, 2: block class, else written in the Sequential
         var current = spatial.ToArray();
         var depth = rng.Next(1, 7);
         for (var i = 0; i < depth; i++)
@@ -198,7 +204,9 @@ public sealed class GeneratedDecoderRunTests
 
             // A named `padding: 0` also fits the Padding overload (C# converts a constant 0 to the enum): left out.
             var paddingArgument = padText == "0" ? string.Empty : $", padding: {padText}";
-            layers.Add($"nn.Conv{rank}d({channels}, {outChannels}, {kernelText}, stride: {strideText}{paddingArgument}, dilation: {dilText})");
+            layers.Add(anisotropic || style is not (1 or 2)
+                ? $"nn.Conv{rank}d({channels}, {outChannels}, {kernelText}, stride: {strideText}{paddingArgument}, dilation: {dilText})"
+                : $"{(style == 1 ? "Conv" : $"new Down{index}")}({channels}, {outChannels}, {k}, {s}, {p}, {d})");
             current = current.Select((c, j) => ((c + 2 * p - (d * (kernels[j] - 1)) - 1) / s) + 1).ToArray();
             channels = outChannels;
             if (rng.NextDouble() < 0.4)
@@ -231,8 +239,24 @@ public sealed class GeneratedDecoderRunTests
         source.AppendLine("{");
         source.AppendLine($"    private readonly nn.Module<Tensor, Tensor> net = nn.Sequential({string.Join(", ", layers)});");
         source.AppendLine($"    public Encoder{index}() : base(\"Encoder{index}\") => RegisterComponents();");
+        var conv = $"nn.Conv{rank}d(cin, cout, k, stride: s, padding: p, dilation: d)";
+        if (style == 1)
+        {
+            source.AppendLine($"    private static nn.Module<Tensor, Tensor> Conv(long cin, long cout, long k, long s, long p, long d) => {conv};");
+        }
+
         source.AppendLine("    public override Tensor forward(Tensor x) => net.forward(x);");
         source.AppendLine("}");
+        if (style == 2)
+        {
+            source.AppendLine($"public sealed class Down{index} : nn.Module<Tensor, Tensor>");
+            source.AppendLine("{");
+            source.AppendLine("    private readonly nn.Module<Tensor, Tensor> conv;");
+            source.AppendLine($"    public Down{index}(long cin, long cout, long k, long s, long p, long d) : base(\"Down{index}\") {{ conv = {conv}; RegisterComponents(); }}");
+            source.AppendLine("    public override Tensor forward(Tensor x) => conv.forward(x);");
+            source.AppendLine("}");
+        }
+
         source.AppendLine($"[ConvAnalyzers.MirrorDecoder(typeof(Encoder{index}))]");
         source.AppendLine($"public partial class Decoder{index} {{ }}");
         return new EncoderCase(index, source.ToString(), input);
