@@ -131,10 +131,9 @@ public sealed partial class MirrorDecoderGenerator
                 var received = Shape(record.LayerInput);
                 if (!received.Equals(current))
                 {
-                    // x.flatten(1), x.view(n, -1), x.reshape(n, -1) before a dense head: a flatten, mirrored by Unflatten.
-                    if (received.Rank == 2 && current.Rank > 2 && received[0] == current[0] && received[1] == current.Dims.Skip(1).Aggregate(1L, (a, b) => a * b))
+                    if (FlattenBetween(current, received) is { } flatten)
                     {
-                        stages.Add(new Stage(null, Unique(names, "flatten"), current, received, new LayerGeometry { Kind = LayerKind.Flatten, StartDim = 1, EndDim = -1 }, null));
+                        stages.Add(flatten with { Name = Unique(names, flatten.Name) });
                     }
                     else
                     {
@@ -173,9 +172,9 @@ public sealed partial class MirrorDecoderGenerator
             var returned = Shape(shape);
             if (!returned.Equals(current))
             {
-                if (returned.Rank == 2 && current.Rank > 2 && returned[0] == current[0] && returned[1] == current.Dims.Skip(1).Aggregate(1L, (a, b) => a * b))
+                if (FlattenBetween(current, returned) is { } flatten)
                 {
-                    stages.Add(new Stage(null, Unique(names, "flatten"), current, returned, new LayerGeometry { Kind = LayerKind.Flatten, StartDim = 1, EndDim = -1 }, null));
+                    stages.Add(flatten with { Name = Unique(names, flatten.Name) });
                 }
                 else
                 {
@@ -186,6 +185,15 @@ public sealed partial class MirrorDecoderGenerator
 
             return (stages, null);
         }
+
+        /// <summary>
+        /// <c>x.flatten(1)</c>, <c>x.view(n, -1)</c> or <c>x.reshape(n, -1)</c> between layers (before a dense head): a
+        /// row-major flatten of everything after the batch, which Unflatten inverts exactly.
+        /// </summary>
+        private static Stage? FlattenBetween(TensorShape from, TensorShape to) =>
+            to.Rank == 2 && from.Rank > 2 && to[0] == from[0] && to[1] == from.Dims.Skip(1).Aggregate(1L, (a, b) => a * b)
+                ? new Stage(null, "flatten", from, to, new LayerGeometry { Kind = LayerKind.Flatten, StartDim = 1, EndDim = -1 }, null)
+                : null;
 
         private static TensorShape Shape(Dim[] dims) => new(dims.Select(d => d.Known ?? -1).ToArray());
 
