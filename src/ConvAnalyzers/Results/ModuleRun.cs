@@ -35,7 +35,7 @@ internal static class ModuleRun
             .OrderBy(c => c.Parameters.Count(p => !p.HasExplicitDefaultValue)).ThenBy(c => c.Parameters.Length).FirstOrDefault();
         var arguments = constructor?.Parameters.Select(p => p.HasExplicitDefaultValue
             ? p.ExplicitDefaultValue is { } value and (int or long or short or byte) ? Values.Number(System.Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture)) : new ConstantValue(p.ExplicitDefaultValue)
-            : Interpreter.Unknown(p.Type, $"parameter {p.Name} of {Interpreter.Display(constructor)}, which the generator builds without arguments")).ToArray() ?? [];
+            : Unknown(p, $"parameter {p.Name} of {Interpreter.Display(constructor)}, which the generator builds without arguments", cancellationToken)).ToArray() ?? [];
         var creation = $"{type.Name}({string.Join(", ", arguments.Select(a => a is NumberValue n ? n.ToString() : "?"))})";
         if (interpreter.Construct(type, constructor, arguments, state, null, null, creation) is not RefValue root)
         {
@@ -54,6 +54,12 @@ internal static class ModuleRun
         recorder.Outputs.Add(new OutputRecord(type, recorder.InputLabel, Dim.From(input), output, interpreter.Exhausted is false));
         return (recorder, output);
     }
+
+    /// <summary>An unknown parameter value whose origin is the parameter's declaration: what a finding about it points at.</summary>
+    private static Value Unknown(IParameterSymbol parameter, string reason, CancellationToken cancellationToken) =>
+        Interpreter.Unknown(parameter.Type, reason) is UnknownValue && parameter.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(cancellationToken) is { } declaration
+            ? new UnknownValue(reason) { Origin = declaration }
+            : Interpreter.Unknown(parameter.Type, reason);
 
     private static IMethodSymbol? Forward(TorchLibrary library, INamedTypeSymbol type)
     {

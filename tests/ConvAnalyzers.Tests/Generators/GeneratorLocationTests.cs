@@ -55,7 +55,7 @@ public sealed class GeneratorLocationTests
             Encoder(
                 "private readonly DownBlock first; private readonly DownBlock second;",
                 constructor: "public Encoder(long width) : base(nameof(Encoder)) { first = new DownBlock(3, width); second = new DownBlock(width, 16); RegisterComponents(); }"),
-            "nn.Conv2d(inChannels, outChannels, 3, stride: stride, padding: 1, padding_mode: mode)",
+            "long width",
             "parameter width of Encoder(long), which the generator builds without arguments"
         },
         {
