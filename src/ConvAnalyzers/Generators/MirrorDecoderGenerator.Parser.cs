@@ -138,7 +138,7 @@ public sealed partial class MirrorDecoderGenerator
                     else
                     {
                         return Error(RuleIdentifiers.LayerNotMirrorable, record.Site.Call,
-                            $"{Display(record)} receives {ArithmeticText.Shape(received.Dims)}, but the layer before it gave {ArithmeticText.Shape(current.Dims)}: a tensor operation between them changes the shape, and the generator mirrors only layers");
+                            $"{Display(record)} receives {ArithmeticText.Shape(received.Dims)}, but the layer before it gave {ArithmeticText.Shape(current.Dims)}: between them a tensor operation changes the shape or the flow branches (a shortcut, a skip connection), and the generator mirrors a chain of layers");
                     }
                 }
 
