@@ -78,6 +78,14 @@ public sealed class GeneratorLocationTests
         },
         {
             "CONV104",
+            Encoder(
+                "private readonly DownBlock first = new DownBlock(3, 8); private readonly DownBlock second = new DownBlock(8, 16); private readonly nn.Module<Tensor, Tensor> skip = nn.Conv2d(3, 16, 1, stride: 4);",
+                "var y = first.forward(x); return second.forward(y) + skip.forward(x);"),
+            "nn.Conv2d(3, 16, 1, stride: 4)",
+            "Conv2d (in skip) receives [1,3,16,16], but the layer before it gave [1,16,4,4]: between them a tensor operation changes the shape or the flow branches"
+        },
+        {
+            "CONV104",
             Encoder("public static bool Deep; private readonly DownBlock first = new DownBlock(3, 8); private readonly DownBlock second = new DownBlock(8, 8, 1);", "x = first.forward(x); if (Deep) { x = second.forward(x); } return x;"),
             "nn.Conv2d(inChannels, outChannels, 3, stride: stride, padding: 1, padding_mode: mode)",
             "runs only on some paths"
