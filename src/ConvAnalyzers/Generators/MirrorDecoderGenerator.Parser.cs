@@ -99,6 +99,13 @@ public sealed partial class MirrorDecoderGenerator
                     $"{Display(failed)} fails on the encoder's input {failed.Input}, so it has no mirror: {failed.Outcome!.Violations[0].Message}");
             }
 
+            if (recorder.Ops.FirstOrDefault() is { } failedOp)
+            {
+                // A tensor operation or an op-rule layer (GroupNorm's channel check, a cat of mismatched shapes) that fails.
+                return Error(RuleIdentifiers.NoExactMirror, failedOp.Syntax,
+                    $"the encoder fails on its input {failedOp.Input}, so it has no mirror: {failedOp.Message}");
+            }
+
             if (recorder.Unknowns.FirstOrDefault() is { } unknown)
             {
                 if (UnknownParameter(unknown.Site) is { } parameter)

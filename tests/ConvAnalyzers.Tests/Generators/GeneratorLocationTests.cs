@@ -85,6 +85,12 @@ public sealed class GeneratorLocationTests
             "Conv2d (in skip) receives [1,3,16,16], but the layer before it gave [1,16,4,4]: between them a tensor operation changes the shape or the flow branches"
         },
         {
+            "CONV106",
+            Encoder("private readonly DownBlock first = new DownBlock(3, 8); private readonly DownBlock second = new DownBlock(16, 32);", "var y = first.forward(x); y = torch.cat(new[] { y, x }, 1); return second.forward(y);"),
+            "torch.cat(new[] { y, x }, 1)",
+            "the encoder fails on its input [1,3,16,16], so it has no mirror: "
+        },
+        {
             "CONV104",
             Encoder("public static bool Deep; private readonly DownBlock first = new DownBlock(3, 8); private readonly DownBlock second = new DownBlock(8, 8, 1);", "x = first.forward(x); if (Deep) { x = second.forward(x); } return x;"),
             "nn.Conv2d(inChannels, outChannels, 3, stride: stride, padding: 1, padding_mode: mode)",
