@@ -13,7 +13,8 @@ namespace ConvAnalyzers.LibTorchTests.SourceCheck;
 
 /// <summary>
 /// Generated decoders compiled in memory (batched into few compilations) and run on libtorch:
-/// decoder(encoder(x)) has x's shape and VerifyShapes passes, for the snapshot encoders and for seeded random ones.
+/// decoder(encoder(x)) has x's shape and VerifyShapes passes, for the snapshot encoders, the block-built encoders of
+/// tests/ConvAnalyzers.Tests/Generators/Encoders, the real-idiom models, and seeded random ones.
 /// CONV_DECODER_CASES sets the random count (default 240); CONV_DECODER_DEVICE a device ("cuda" on a CUDA build of
 /// libtorch; CPU here, where CUDA is not available).
 /// </summary>
