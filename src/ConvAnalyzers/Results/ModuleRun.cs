@@ -34,7 +34,7 @@ internal static class ModuleRun
         var constructor = type.InstanceConstructors.Where(c => c.DeclaredAccessibility != Accessibility.Private)
             .OrderBy(c => c.Parameters.Count(p => !p.HasExplicitDefaultValue)).ThenBy(c => c.Parameters.Length).FirstOrDefault();
         var arguments = constructor?.Parameters.Select(p => p.HasExplicitDefaultValue
-            ? p.ExplicitDefaultValue is { } value and (int or long or short or byte) ? Values.Number(System.Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture)) : new ConstantValue(p.ExplicitDefaultValue)
+            ? Default(p, cancellationToken)
             : Unknown(p, $"parameter {p.Name} of {Interpreter.Display(constructor)}, which the generator builds without arguments", cancellationToken)).ToArray() ?? [];
         var creation = $"{type.Name}({string.Join(", ", arguments.Select(a => a is NumberValue n ? n.ToString() : "?"))})";
         if (interpreter.Construct(type, constructor, arguments, state, null, null, creation) is not RefValue root)
@@ -53,6 +53,19 @@ internal static class ModuleRun
         var output = result as TensorValue ?? TensorValue.Unknown($"{type.Name}.forward returns no tensor the interpreter could follow");
         recorder.Outputs.Add(new OutputRecord(type, recorder.InputLabel, Dim.From(input), output, interpreter.Exhausted is false));
         return (recorder, output);
+    }
+
+    /// <summary>A parameter's default value (an enum's as its number), whose origin is the parameter's declaration.</summary>
+    private static Value Default(IParameterSymbol parameter, CancellationToken cancellationToken)
+    {
+        var origin = parameter.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(cancellationToken);
+        return parameter.ExplicitDefaultValue switch
+        {
+            int or long or short or byte or sbyte or ushort or uint => Values.Number(System.Convert.ToInt64(parameter.ExplicitDefaultValue, System.Globalization.CultureInfo.InvariantCulture), origin),
+            double d => new NumberValue(d) { Origin = origin },
+            float f => new NumberValue(f) { Origin = origin },
+            var other => new ConstantValue(other) { Origin = origin },
+        };
     }
 
     /// <summary>An unknown parameter value whose origin is the parameter's declaration: what a finding about it points at.</summary>

@@ -58,4 +58,30 @@ public sealed class BuiltEncoderGeneratorTests
         var generated = Assert.Single(result.GeneratedTrees).GetText().ToString();
         Assert.Contains("private static readonly string[] StageNames = { \"input\", \"pool\", \"b_conv\", \"a_conv\" };", generated);
     }
+
+    /// <summary>An encoder whose constructor parameters all have defaults is built with them, as <c>new Encoder()</c> builds it.</summary>
+    [Fact]
+    public async Task An_encoder_is_built_with_the_defaults_of_its_constructor()
+    {
+        var source = TestSources.GeneratorSources.Usings + """
+            [ConvAnalyzers.InputShape(1, 3, 16, 16)]
+            public sealed class Encoder : nn.Module<Tensor, Tensor>
+            {
+                private readonly nn.Module<Tensor, Tensor> conv;
+                public Encoder(long width = 8, double slope = 0.2, PaddingModes mode = PaddingModes.Zeros) : base(nameof(Encoder))
+                {
+                    conv = nn.Sequential(nn.Conv2d(3, width, 4, stride: 2, padding: 1, padding_mode: mode), nn.LeakyReLU(slope));
+                    RegisterComponents();
+                }
+
+                public override Tensor forward(Tensor x) => conv.forward(x);
+            }
+
+            [ConvAnalyzers.MirrorDecoder(typeof(Encoder))]
+            public partial class Decoder { }
+            """;
+        var (result, _) = await MirrorDecoderGeneratorTests.RunAsync(source);
+        Assert.Empty(result.Diagnostics);
+        Assert.Contains("this.conv_0 = global::TorchSharp.torch.nn.ConvTranspose2d(8, 3, 4, stride: 2, padding: 1, output_padding: 0, dilation: 1, groups: 1);", Assert.Single(result.GeneratedTrees).GetText().ToString());
+    }
 }
