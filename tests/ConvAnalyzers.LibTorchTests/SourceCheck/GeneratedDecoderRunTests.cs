@@ -13,7 +13,8 @@ namespace ConvAnalyzers.LibTorchTests.SourceCheck;
 
 /// <summary>
 /// Generated decoders compiled in memory (batched into few compilations) and run on libtorch:
-/// decoder(encoder(x)) has x's shape and VerifyShapes passes, for the snapshot encoders and for seeded random ones.
+/// decoder(encoder(x)) has x's shape and VerifyShapes passes, for the snapshot encoders, the block-built encoders of
+/// tests/ConvAnalyzers.Tests/Generators/Encoders, the real-idiom models, and seeded random ones.
 /// CONV_DECODER_CASES sets the random count (default 240); CONV_DECODER_DEVICE a device ("cuda" on a CUDA build of
 /// libtorch; CPU here, where CUDA is not available).
 /// </summary>
@@ -39,7 +40,9 @@ public sealed class GeneratedDecoderRunTests
     {
         using var scope = torch.NewDisposeScope();
         var device = Device();
-        var encoder = (torch.nn.Module<torch.Tensor, torch.Tensor>)Activator.CreateInstance(assembly.GetType(encoderName)!)!;
+        // Built as the generator builds it: the constructor whose parameters all have defaults, with those defaults.
+        var constructor = assembly.GetType(encoderName)!.GetConstructors().Where(c => c.GetParameters().All(p => p.IsOptional)).OrderBy(c => c.GetParameters().Length).First();
+        var encoder = (torch.nn.Module<torch.Tensor, torch.Tensor>)constructor.Invoke(constructor.GetParameters().Select(p => p.DefaultValue).ToArray());
         var decoderType = assembly.GetType(decoderName)!;
         var decoder = (torch.nn.Module<torch.Tensor, torch.Tensor>)Activator.CreateInstance(decoderType, device, null)!;
         encoder.to(device);
@@ -64,6 +67,99 @@ public sealed class GeneratedDecoderRunTests
         Assert.DoesNotContain(diagnostics, d => d.Severity == DiagnosticSeverity.Error);
         var encoder = assembly.GetTypes().Single(t => t.Name.EndsWith("Encoder", StringComparison.Ordinal) && !t.Name.EndsWith("Decoder", StringComparison.Ordinal)).FullName!;
         RoundTrip(assembly, encoder, decoder, input);
+    }
+
+    /// <summary>The encoders of tests/ConvAnalyzers.Tests/Generators/Encoders (blocks, helpers, loops), the sources the snapshot tests read.</summary>
+    public static TheoryData<string> BuiltEncoders() => new(Directory.GetFiles(EncodersDirectory(), "*.cs.txt").Select(f => Path.GetFileName(f)[..^".cs.txt".Length]).Order(StringComparer.Ordinal));
+
+    private static string EncodersDirectory()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            var candidate = Path.Combine(directory.FullName, "tests/ConvAnalyzers.Tests/Generators/Encoders");
+            if (Directory.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new DirectoryNotFoundException("tests/ConvAnalyzers.Tests/Generators/Encoders above " + AppContext.BaseDirectory);
+    }
+
+    [Theory]
+    [MemberData(nameof(BuiltEncoders))]
+    public void Decoders_of_encoders_built_from_blocks_reproduce_their_input(string name)
+    {
+        LibTorch.EnsureLoaded();
+        var (assembly, diagnostics) = Generate([(name + ".cs", File.ReadAllText(Path.Combine(EncodersDirectory(), name + ".cs.txt")))]);
+        Assert.DoesNotContain(diagnostics, d => d.Severity == DiagnosticSeverity.Error);
+
+        // Each [MirrorDecoder(typeof(E))] class names its encoder; the input is E's [InputShape] (or the attribute's own).
+        var decoders = assembly.GetTypes().Where(t => t.GetMethod("VerifyShapes") is not null).ToList();
+        Assert.NotEmpty(decoders);
+        foreach (var decoder in decoders)
+        {
+            var mirror = decoder.CustomAttributes.Single(a => a.AttributeType.Name == "MirrorDecoderAttribute");
+            var encoder = (Type)mirror.ConstructorArguments[0].Value!;
+            var shape = mirror.ConstructorArguments.Count > 1
+                ? mirror.ConstructorArguments[1]
+                : encoder.CustomAttributes.Single(a => a.AttributeType.Name == "InputShapeAttribute").ConstructorArguments[0];
+            var input = ((IReadOnlyCollection<CustomAttributeTypedArgument>)shape.Value!).Select(v => (long)v.Value!).ToArray();
+            RoundTrip(assembly, encoder.FullName!, decoder.FullName!, input);
+        }
+    }
+
+    /// <summary>
+    /// Every [InputShape] class of the valid real-idiom models (blocks, helpers, loops, containers, functional ops, view
+    /// heads) given a [MirrorDecoder]: the generator either refuses with one CONV104-CONV106 or emits a decoder that
+    /// compiles and reproduces the encoder's input on libtorch.
+    /// </summary>
+    [Fact]
+    public void Real_idiom_encoders_get_a_decoder_that_reproduces_their_input_or_one_reason_why_not()
+    {
+        LibTorch.EnsureLoaded();
+        var generated = new List<string>();
+        var refused = new List<string>();
+        foreach (var model in RealIdiomModels.All.Where(m => m.Bug is null))
+        {
+            var root = CSharpSyntaxTree.ParseText(model.Source).GetRoot();
+            var encoders = root.DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.ClassDeclarationSyntax>()
+                .Where(c => c.AttributeLists.SelectMany(l => l.Attributes).Any(a => a.Name.ToString().EndsWith("InputShape", StringComparison.Ordinal)))
+                .Select(c => string.Join(".", c.AncestorsAndSelf().Select(a => a switch
+                {
+                    Microsoft.CodeAnalysis.CSharp.Syntax.BaseTypeDeclarationSyntax t => t.Identifier.ValueText,
+                    Microsoft.CodeAnalysis.CSharp.Syntax.BaseNamespaceDeclarationSyntax n => n.Name.ToString(),
+                    _ => null,
+                }).Where(n => n is not null).Reverse()))
+                .ToList();
+            for (var i = 0; i < encoders.Count; i++)
+            {
+                var decoderName = $"RealIdiomMirror{i}";
+                var (assembly, diagnostics) = Generate([("Model.cs", model.Source), ("Mirror.cs", $"[ConvAnalyzers.MirrorDecoder(typeof(global::{encoders[i]}))] public partial class {decoderName} {{ }}")]);
+                var errors = diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+                var decoder = assembly.GetType(decoderName);
+                if (decoder?.GetMethod("VerifyShapes") is null)
+                {
+                    var reason = Assert.Single(errors, e => e.Id is "CONV104" or "CONV105" or "CONV106");
+                    refused.Add($"{model.Name} {encoders[i]}: {reason.Id} {reason.GetMessage()}");
+                    continue;
+                }
+
+                Assert.Empty(errors);
+                var input = ((IReadOnlyCollection<CustomAttributeTypedArgument>)assembly.GetType(encoders[i])!.CustomAttributes
+                    .First(a => a.AttributeType.Name == "InputShapeAttribute").ConstructorArguments[0].Value!).Select(v => (long)v.Value!).ToArray();
+                RoundTrip(assembly, encoders[i], decoderName, input);
+                generated.Add($"{model.Name} {encoders[i]}");
+            }
+        }
+
+        _output.WriteLine($"real-idiom encoders: {generated.Count} decoders round-tripped, {refused.Count} refused");
+        foreach (var line in generated.Select(g => "  generated: " + g).Concat(refused.Select(r => "  refused: " + r)))
+        {
+            _output.WriteLine(line);
+        }
+
+        Assert.NotEmpty(generated);
     }
 
     [Fact]
@@ -114,7 +210,12 @@ public sealed class GeneratedDecoderRunTests
 
     private sealed record EncoderCase(int Index, string Source, long[] Input);
 
-    /// <summary>A random encoder: depth 1-6 of strided/unstrided convs (kernels, paddings, dilations), pools, BatchNorm, activations, sometimes a dense bottleneck.</summary>
+    /// <summary>
+    /// A random encoder: depth 1-6 of strided/unstrided convs (kernels, paddings, dilations), pools, BatchNorm, activations,
+    /// sometimes a dense bottleneck. Every fourth builds its isotropic convs through a helper method, every fourth through a
+    /// block class with constructor parameters (the generator follows both through the interpreter); the random draws are
+    /// the same whatever the style.
+    /// </summary>
     private static EncoderCase RandomEncoder(Random rng, int index)
     {
         var rank = rng.Next(1, 4);
@@ -122,6 +223,7 @@ public sealed class GeneratedDecoderRunTests
         var channels = (long)rng.Next(1, 4);
         var input = new long[] { rng.Next(1, 3), channels }.Concat(spatial).ToArray();
         var layers = new List<string>();
+        var style = index % 4; // 1: helper method, 2: block class, else written in the Sequential
         var current = spatial.ToArray();
         var depth = rng.Next(1, 7);
         for (var i = 0; i < depth; i++)
@@ -158,7 +260,9 @@ public sealed class GeneratedDecoderRunTests
 
             // A named `padding: 0` also fits the Padding overload (C# converts a constant 0 to the enum): left out.
             var paddingArgument = padText == "0" ? string.Empty : $", padding: {padText}";
-            layers.Add($"nn.Conv{rank}d({channels}, {outChannels}, {kernelText}, stride: {strideText}{paddingArgument}, dilation: {dilText})");
+            layers.Add(anisotropic || style is not (1 or 2)
+                ? $"nn.Conv{rank}d({channels}, {outChannels}, {kernelText}, stride: {strideText}{paddingArgument}, dilation: {dilText})"
+                : $"{(style == 1 ? "Conv" : $"new Down{index}")}({channels}, {outChannels}, {k}, {s}, {p}, {d})");
             current = current.Select((c, j) => ((c + 2 * p - (d * (kernels[j] - 1)) - 1) / s) + 1).ToArray();
             channels = outChannels;
             if (rng.NextDouble() < 0.4)
@@ -191,8 +295,24 @@ public sealed class GeneratedDecoderRunTests
         source.AppendLine("{");
         source.AppendLine($"    private readonly nn.Module<Tensor, Tensor> net = nn.Sequential({string.Join(", ", layers)});");
         source.AppendLine($"    public Encoder{index}() : base(\"Encoder{index}\") => RegisterComponents();");
+        var conv = $"nn.Conv{rank}d(cin, cout, k, stride: s, padding: p, dilation: d)";
+        if (style == 1)
+        {
+            source.AppendLine($"    private static nn.Module<Tensor, Tensor> Conv(long cin, long cout, long k, long s, long p, long d) => {conv};");
+        }
+
         source.AppendLine("    public override Tensor forward(Tensor x) => net.forward(x);");
         source.AppendLine("}");
+        if (style == 2)
+        {
+            source.AppendLine($"public sealed class Down{index} : nn.Module<Tensor, Tensor>");
+            source.AppendLine("{");
+            source.AppendLine("    private readonly nn.Module<Tensor, Tensor> conv;");
+            source.AppendLine($"    public Down{index}(long cin, long cout, long k, long s, long p, long d) : base(\"Down{index}\") {{ conv = {conv}; RegisterComponents(); }}");
+            source.AppendLine("    public override Tensor forward(Tensor x) => conv.forward(x);");
+            source.AppendLine("}");
+        }
+
         source.AppendLine($"[ConvAnalyzers.MirrorDecoder(typeof(Encoder{index}))]");
         source.AppendLine($"public partial class Decoder{index} {{ }}");
         return new EncoderCase(index, source.ToString(), input);

@@ -117,6 +117,53 @@ public sealed class GeneratorCachingTests
         Assert.Contains("ConvTranspose2d(16, 3", driver.GetRunResult().GeneratedTrees.Single().ToString());
     }
 
+    private const string EncoderOfBlocks = """
+        using TorchSharp;
+        using static TorchSharp.torch;
+
+        [ConvAnalyzers.InputShape(1, 3, 32, 32)]
+        public sealed class Encoder : nn.Module<Tensor, Tensor>
+        {
+            private readonly Down first = new Down(3, 8);
+            private readonly Down second = new Down(8, 16);
+            public Encoder() : base("Encoder") => RegisterComponents();
+            public override Tensor forward(Tensor x) => second.forward(first.forward(x));
+        }
+
+        [ConvAnalyzers.MirrorDecoder(typeof(Encoder))]
+        public partial class Decoder { }
+        """;
+
+    private static string Block(int stride) => $$"""
+        using TorchSharp;
+        using static TorchSharp.torch;
+
+        public sealed class Down : nn.Module<Tensor, Tensor>
+        {
+            private readonly nn.Module<Tensor, Tensor> conv;
+            public Down(long cin, long cout) : base("Down") { conv = nn.Conv2d(cin, cout, 3, stride: {{stride}}, padding: 1); RegisterComponents(); }
+            public override Tensor forward(Tensor x) => conv.forward(x);
+        }
+        """;
+
+    /// <summary>The encoder's layers live in a block class of another file: editing the block regenerates, an unrelated edit does not.</summary>
+    [Fact]
+    public async Task A_block_class_in_another_file_is_a_dependency_of_the_decoder()
+    {
+        var compilation = await Verifiers.TestCompilation.CreateAsync(EncoderOfBlocks, (AttributesGenerator.HintName, AttributesGenerator.Source), ("Down.cs", Block(2)));
+        GeneratorDriver driver = CSharpGeneratorDriver.Create([new MirrorDecoderGenerator().AsSourceGenerator()], driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
+        driver = driver.RunGenerators(compilation);
+        Assert.Contains("new long[] { 1, 16, 8, 8 }", driver.GetRunResult().GeneratedTrees.Single().ToString());
+
+        driver = driver.RunGenerators(compilation.AddSyntaxTrees(CSharpSyntaxTree.ParseText("public class Unrelated { public int Value => 42; }", Options(compilation), "Unrelated.cs")));
+        Assert.All(Reasons(driver, MirrorDecoderGenerator.ParseStep), r => Assert.True(r is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, r.ToString()));
+
+        var block = compilation.SyntaxTrees.Single(t => t.FilePath == "Down.cs");
+        driver = driver.RunGenerators(compilation.ReplaceSyntaxTree(block, CSharpSyntaxTree.ParseText(Block(1), Options(compilation), "Down.cs")));
+        Assert.Contains(IncrementalStepRunReason.Modified, Reasons(driver, MirrorDecoderGenerator.ParseStep));
+        Assert.Contains("new long[] { 1, 16, 32, 32 }", driver.GetRunResult().GeneratedTrees.Single().ToString());
+    }
+
     /// <summary>The generator instance outlives compilations (the IDE keeps it): what it keeps must not hold an old compilation.</summary>
     [Fact]
     public void A_kept_result_does_not_keep_its_compilation_alive()

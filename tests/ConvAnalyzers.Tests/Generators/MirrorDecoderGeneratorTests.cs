@@ -30,9 +30,14 @@ public sealed class MirrorDecoderGeneratorTests
         Assert.All(result.Results, r => Assert.Null(r.Exception));
         var generated = Assert.Single(result.GeneratedTrees);
         Assert.Empty(output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning));
+        AssertSnapshot(name, generated.GetText().ToString());
+    }
 
+    /// <summary>Compares with tests/ConvAnalyzers.Tests/Generators/Snapshots/<paramref name="name"/>.g.cs; CONV_UPDATE_SNAPSHOTS=1 rewrites it.</summary>
+    internal static void AssertSnapshot(string name, string generated)
+    {
         var path = Path.Combine(AnalyzerHygieneTests.RepositoryRoot(), "tests/ConvAnalyzers.Tests/Generators/Snapshots", name + ".g.cs");
-        var text = generated.GetText().ToString().ReplaceLineEndings("\n");
+        var text = generated.ReplaceLineEndings("\n");
         if (Environment.GetEnvironmentVariable("CONV_UPDATE_SNAPSHOTS") == "1")
         {
             File.WriteAllText(path, text);

@@ -7,17 +7,17 @@
 /// <list type="table">
 /// <listheader><term>stage</term><description>output shape</description></listheader>
 /// <item><term>input</term><description>[8, 16]</description></item>
-/// <item><term>net</term><description>[8, 384]</description></item>
-/// <item><term>net_2</term><description>[8, 8, 48]</description></item>
-/// <item><term>net_3</term><description>[8, 2, 100]</description></item>
+/// <item><term>net_dense</term><description>[8, 384]</description></item>
+/// <item><term>net_flat</term><description>[8, 8, 48]</description></item>
+/// <item><term>net_conv</term><description>[8, 2, 100]</description></item>
 /// </list>
 /// </summary>
 [global::System.CodeDom.Compiler.GeneratedCode("ConvAnalyzers.MirrorDecoderGenerator", "0.1.0")]
 public partial class SignalDecoder : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
 {
-    private readonly global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor> net;
-    private readonly global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor> net_2;
-    private readonly global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor> net_3;
+    private readonly global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor> net_dense;
+    private readonly global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor> net_flat;
+    private readonly global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor> net_conv;
 
     /// <summary>The full shapes, batch included, the input first, then the output of every stage.</summary>
     public static global::System.Collections.Generic.IReadOnlyList<long[]> ShapeTrace { get; } = new long[][]
@@ -31,9 +31,9 @@ public partial class SignalDecoder : global::TorchSharp.torch.nn.Module<global::
     public SignalDecoder(global::TorchSharp.torch.Device? device = null, global::TorchSharp.torch.ScalarType? dtype = null)
         : base("SignalDecoder")
     {
-        this.net = global::TorchSharp.torch.nn.Linear(16, 384);
-        this.net_2 = global::TorchSharp.torch.nn.Unflatten(1, new long[] { 8, 48 });
-        this.net_3 = global::TorchSharp.torch.nn.ConvTranspose1d(8, 2, 5, stride: 2, padding: 0, output_padding: 1, dilation: 1, groups: 1);
+        this.net_dense = global::TorchSharp.torch.nn.Linear(16, 384);
+        this.net_flat = global::TorchSharp.torch.nn.Unflatten(1, new long[] { 8, 48 });
+        this.net_conv = global::TorchSharp.torch.nn.ConvTranspose1d(8, 2, 5, stride: 2, padding: 0, output_padding: 1, dilation: 1, groups: 1);
         this.RegisterComponents();
         if (device is not null)
         {
@@ -48,9 +48,9 @@ public partial class SignalDecoder : global::TorchSharp.torch.nn.Module<global::
 
     public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor x)
     {
-        x = this.net.forward(x);
-        x = this.net_2.forward(x);
-        x = this.net_3.forward(x);
+        x = this.net_dense.forward(x);
+        x = this.net_flat.forward(x);
+        x = this.net_conv.forward(x);
         return x;
     }
 
@@ -61,11 +61,11 @@ public partial class SignalDecoder : global::TorchSharp.torch.nn.Module<global::
         using var scope = global::TorchSharp.torch.NewDisposeScope();
         using var noGrad = global::TorchSharp.torch.no_grad();
         var x = global::TorchSharp.torch.zeros(ShapeTrace[0], device: device);
-        x = this.net.forward(x);
+        x = this.net_dense.forward(x);
         Check(x, 1);
-        x = this.net_2.forward(x);
+        x = this.net_flat.forward(x);
         Check(x, 2);
-        x = this.net_3.forward(x);
+        x = this.net_conv.forward(x);
         Check(x, 3);
     }
 
@@ -79,5 +79,5 @@ public partial class SignalDecoder : global::TorchSharp.torch.nn.Module<global::
         }
     }
 
-    private static readonly string[] StageNames = { "input", "net", "net_2", "net_3" };
+    private static readonly string[] StageNames = { "input", "net_dense", "net_flat", "net_conv" };
 }
