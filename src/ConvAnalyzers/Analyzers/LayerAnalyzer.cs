@@ -122,12 +122,13 @@ public sealed class LayerAnalyzer : DiagnosticAnalyzer
                 }
 
                 var list = group.ToList();
-                var properties = list[0].Facts;
+                var facts = list[0].Facts;
+                var properties = facts;
                 foreach (var (action, edits) in list[0].Fixes)
                 {
                     // One edit for every context that reads the value it changes, or none (DESIGN §3).
                     if (edits is not null && edits.All(e => e.Tree == group.Key.Location.SyntaxTree)
-                        && list.All(f => f.Facts.SequenceEqual(properties) && FixEdits.Same(f.Fixes.FirstOrDefault(x => x.Action == action).Edits, edits))
+                        && list.All(f => f.Facts.Count == facts.Count && !f.Facts.Except(facts).Any() && FixEdits.Same(f.Fixes.FirstOrDefault(x => x.Action == action).Edits, edits))
                         && edits.SelectMany(e => Readers(e)).All(reader => list.Any(f => f.Site == reader)))
                     {
                         properties = FixEdits.Write(properties, action, edits);

@@ -191,7 +191,7 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
                 }
             }
 
-            var label = ContextLabels(group.Select(f => f.Record).ToList());
+            var label = ContextLabels(layers.Where(l => l.Site.Call == first.Record.Site.Call).ToList());
             var message = Join(group.Select(f => (Label(f.Record.Input, label(f.Record)), f.Violation.Message)));
             findings.Add(new Finding(descriptor, location.GetLocation(), message, properties, origins, additional));
         }
@@ -199,16 +199,21 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
         // CONV005 and CONV008: the pairing stack.
         var allPairs = runs.SelectMany(r => r.Recorder.Pairs).ToList();
         var pairs = allPairs.Where(p => p.Certain).ToList();
-        foreach (var group in pairs.GroupBy(p => p.Decoder.Call))
+        // At the decoder's call, or where its output_padding was passed in (a block's constructor argument).
+        foreach (var group in pairs.GroupBy(p => p.Decoder.LocationOf("output_padding")))
         {
+            var call = group.First().Decoder.Call;
             var mismatches = group.Select(p => (Pair: p, Mismatch: MirrorPairing.Mismatch(p.Decoder.Geometry!, p.DecoderInput, p.DecoderOutput, p.Encoder.Encoder.Name, p.Encoder.Spatial)))
                 .Where(m => m.Mismatch is not null).ToList();
             if (mismatches.Count > 0)
             {
-                var properties = ImmutableDictionary<string, string?>.Empty.Add("layer", Span(group.Key));
+                var properties = ImmutableDictionary<string, string?>.Empty.Add("layer", Span(call));
                 var fixes = mismatches.Select(m => m.Mismatch!.Fix).ToList();
-                var everyContext = allPairs.Count(p => p.Decoder.Call == group.Key) == mismatches.Count;
-                if (everyContext && fixes.All(f => f is not null) && fixes.Select(f => f!.Key).Distinct().Count() == 1
+
+                // Every context that reads an edited value must be a mismatch here that this edit fixes.
+                bool FixesEveryReader(IEnumerable<(LayerRecord Record, string Parameter)> reads) =>
+                    reads.All(u => mismatches.Any(m => m.Pair.Decoder == u.Record.Site && m.Pair.Input == u.Record.Input));
+                if (fixes.All(f => f is not null) && fixes.Select(f => f!.Key).Distinct().Count() == 1
                     && mismatches.Select(m => string.Join(",", m.Mismatch!.Target)).Distinct().Count() == 1)
                 {
                     var fix = fixes[0]!;
@@ -220,6 +225,7 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
                         .Add("padding_changes", changesPadding ? "true" : "false")
                         .Add("result", string.Join(",", mismatches[0].Mismatch!.Target));
                     var location = group.Key;
+                    var sharesCall = allPairs.Where(p => p.Decoder.Call == call).All(p => mismatches.Any(m => m.Pair.Decoder == p.Decoder && m.Pair.Input == p.Input));
                     if (fix.OutputPadding.Distinct().Count() == 1)
                     {
                         var changes = new List<(string, long[])>();
@@ -230,13 +236,12 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
 
                         changes.Add(("output_padding", fix.OutputPadding));
                         var edits = mismatches.Select(m => ModelEdits(models, location, m.Pair.Decoder, changes, cancellationToken)).ToList();
-                        var reads = changes.SelectMany(c => UsesOf(site, c.Item1, layers)).ToList();
-                        if (edits.All(e => FixEdits.Same(e, edits[0])) && reads.All(u => u.Record.Site.Call == group.Key))
+                        if (edits.All(e => FixEdits.Same(e, edits[0])) && FixesEveryReader(changes.SelectMany(c => UsesOf(site, c.Item1, layers))))
                         {
                             properties = FixEdits.Write(properties, string.Empty, edits[0]!);
                         }
                     }
-                    else if (!changesPadding && models(location.SyntaxTree) is { } model
+                    else if (!changesPadding && sharesCall && models(location.SyntaxTree) is { } model
                         && FixEdits.UseOutputSize(model, site, site.Geometry.SpatialRank, mismatches[0].Mismatch!.Target, cancellationToken) is { } exact
                         && exact.All(e => e.Tree == location.SyntaxTree))
                     {
@@ -245,16 +250,16 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
                     }
                 }
 
-                var label = ContextLabels(mismatches.Select(m => m.Pair).ToList());
+                var label = ContextLabels(allPairs.Where(p => p.Decoder.Call == call).ToList());
                 findings.Add(new Finding(DiagnosticDescriptors.DecoderMismatch, group.Key.GetLocation(),
                     Join(mismatches.Select(m => (Label(m.Pair.Input, label(m.Pair)), m.Mismatch!.Message))), properties, origins));
             }
+        }
 
-            foreach (var drop in group.Select(p => (p, Message: DropMessage(p))).Where(d => d.Message is not null).GroupBy(d => d.p.Encoder.Encoder.Call))
-            {
-                findings.Add(new Finding(DiagnosticDescriptors.EncoderDropsRows, drop.Key.GetLocation(), Join(drop.Select(d => (d.p.Input, d.Message!))),
-                    ImmutableDictionary<string, string?>.Empty, origins));
-            }
+        foreach (var drop in pairs.Select(p => (p, Message: DropMessage(p))).Where(d => d.Message is not null).GroupBy(d => d.p.Encoder.Encoder.Call))
+        {
+            findings.Add(new Finding(DiagnosticDescriptors.EncoderDropsRows, drop.Key.GetLocation(), Join(drop.Select(d => (d.p.Input, d.Message!))),
+                ImmutableDictionary<string, string?>.Empty, origins));
         }
 
         // CONV010 and tensor-op failures.
