@@ -120,7 +120,7 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
         foreach (var group in layers.Where(l => l.Output is not null).GroupBy(l => l.Site.Call))
         {
             var records = group.ToList();
-            var label = ContextLabels(records);
+            var label = ContextLabels(layers.Where(l => l.Site.Call == group.Key).ToList());
             var entries = records.Select(r => $"{r.Context}|{string.Join(",", r.LayerInput.Select(d => d.ToString()))}|{string.Join(",", r.Output!.Select(d => d.ToString()))}").Distinct().ToList();
             var traces = records.Select(r =>
                 (label(r) is { } context ? $"in {context}: " : string.Empty)

@@ -51,6 +51,16 @@ public sealed class ContextFixTests
     public Task A_block_constructor_argument_is_fixed_where_it_is_written() =>
         VerifyChannels.VerifyCodeFixAsync(UNetStem("new DoubleConv({|CONV004:64|}, 128)"), UNetStem("new DoubleConv(32, 128)"), ChannelMismatchFixer.EquivalenceKey);
 
+    [Fact]
+    public async Task The_message_names_the_block_by_its_key_and_creating_call()
+    {
+        var compilation = await TestCompilation.CreateAsync(UNetStem("new DoubleConv(64, 128)"), (AttributesGenerator.HintName, AttributesGenerator.Source));
+        var diagnostics = await compilation.WithAnalyzers([new NetworkAnalyzer()]).GetAnalyzerDiagnosticsAsync();
+        var message = Assert.Single(diagnostics, d => d.Id == "CONV004").GetMessage();
+        Assert.StartsWith("for input [1,3,64,64] in second = DoubleConv(64, 128): ", message);
+        Assert.Contains("64 channels", message);
+    }
+
     private const string Blocks = """
 
         public static class Blocks
