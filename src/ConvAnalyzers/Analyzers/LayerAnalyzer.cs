@@ -83,6 +83,7 @@ public sealed class LayerAnalyzer : DiagnosticAnalyzer
         private readonly Dictionary<SyntaxTree, SemanticModel> _models = new();
         private readonly List<LayerSite> _sites = new();
         private readonly HashSet<LayerSite> _seen = new();
+        private List<NetworkRuns.Run>? _runs;
 
         public FileRun(SemanticModel model, CancellationToken cancellationToken)
         {
@@ -402,7 +403,7 @@ public sealed class LayerAnalyzer : DiagnosticAnalyzer
             var facts = ImmutableDictionary<string, string?>.Empty;
             var fixes = new List<(string, List<FixEdit>?)>();
             var g = site.Geometry!;
-            if (site.Call.SyntaxTree != _model.SyntaxTree || LayerFacts.Of(_compilation, _model, site.Call, _cancellationToken) is not { Inputs: [var spatial] }
+            if (site.Call.SyntaxTree != _model.SyntaxTree || LayerFacts.From(_runs ??= LayerFacts.RunsOf(_compilation, _model, _cancellationToken), site.Call) is not { Inputs: [var spatial] }
                 || ShapeAlgebra.ForwardSpatial(g, spatial, OutputPaddingSemantics.PerDimension).Sizes is not { } intended)
             {
                 return (facts, fixes);

@@ -31,14 +31,18 @@ internal sealed class LayerFacts
     public (long[] Spatial, string Encoder)? Mirror { get; }
 
     /// <summary>The facts about <paramref name="call"/> from the roots declared in its file; null when no run applies it with a known input.</summary>
-    public static LayerFacts? Of(Compilation compilation, SemanticModel model, SyntaxNode call, CancellationToken cancellationToken)
-    {
-        if (TorchLibrary.Create(compilation) is not { } library)
-        {
-            return null;
-        }
+    public static LayerFacts? Of(Compilation compilation, SemanticModel model, SyntaxNode call, CancellationToken cancellationToken) =>
+        From(RunsOf(compilation, model, cancellationToken), call);
 
-        var runs = new NetworkRuns(compilation, library, ShapeAttributes.For(compilation), cancellationToken).RunsOf(call.SyntaxTree, model).ToList();
+    /// <summary>The network runs whose roots are declared in <paramref name="model"/>'s file.</summary>
+    public static List<NetworkRuns.Run> RunsOf(Compilation compilation, SemanticModel model, CancellationToken cancellationToken) =>
+        TorchLibrary.Create(compilation) is { } library
+            ? new NetworkRuns(compilation, library, ShapeAttributes.For(compilation), cancellationToken).RunsOf(model.SyntaxTree, model).ToList()
+            : new List<NetworkRuns.Run>();
+
+    /// <summary>The facts about <paramref name="call"/> in <paramref name="runs"/>.</summary>
+    public static LayerFacts? From(List<NetworkRuns.Run> runs, SyntaxNode call)
+    {
         static long[]? Spatial(LayerRecord record) =>
             record.Site.Geometry is { SpatialRank: var rank } && record.LayerInput.Length >= rank && record.LayerInput.Skip(record.LayerInput.Length - rank).All(d => d.IsKnown)
                 ? record.LayerInput.Skip(record.LayerInput.Length - rank).Select(d => d.Known!.Value).ToArray()
