@@ -1,20 +1,17 @@
 using System.Collections.Immutable;
 using System.Composition;
-using System.Globalization;
-using System.Threading;
 using System.Threading.Tasks;
+using ConvAnalyzers.Analyzers;
 using ConvAnalyzers.Diagnostics;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
-using Microsoft.CodeAnalysis.Operations;
 
 namespace ConvAnalyzers.CodeFixes;
 
 /// <summary>
 /// CONV004: sets the receiving layer's in_channels / num_features / in_features to what it receives, or (second action)
-/// the producing layer's out_channels / out_features to what the receiving layer expects.
+/// the producing layer's out_channels / out_features to what the receiving layer expects — where the value is written,
+/// which is the constant passed to a block or helper when it came from there. The analyzer carries both edits.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(ChannelMismatchFixer))]
 [Shared]
@@ -27,31 +24,22 @@ public sealed class ChannelMismatchFixer : CodeFixProvider
 
     public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
 
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    public override Task RegisterCodeFixesAsync(CodeFixContext context)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
         foreach (var diagnostic in context.Diagnostics)
         {
-            if (!diagnostic.Properties.TryGetValue("parameter", out var parameter) || !diagnostic.Properties.TryGetValue("received", out var receivedText)
-                || parameter is null || !long.TryParse(receivedText, NumberStyles.Integer, CultureInfo.InvariantCulture, out var received)
-                || FixTarget.Invocation(root, diagnostic.Location.SourceSpan) is not { } invocation)
+            if (CarriedEdits.Property(diagnostic, "parameter") is not { } parameter || CarriedEdits.Property(diagnostic, "received") is not { } received)
             {
                 continue;
             }
 
-            context.RegisterCodeFix(
-                CodeAction.Create($"Set {parameter}: {received} (what the layer receives)", ct => ArgumentEditor.ApplyAsync(context.Document, invocation, new[] { (parameter, new[] { received }) }, ct), EquivalenceKey),
-                diagnostic);
-
-            if (diagnostic.Properties.TryGetValue("producer_parameter", out var producerParameter) && producerParameter is not null
-                && diagnostic.Properties.TryGetValue("expected", out var expectedText) && long.TryParse(expectedText, NumberStyles.Integer, CultureInfo.InvariantCulture, out var expected)
-                && diagnostic.AdditionalLocations.Count == 1 && diagnostic.AdditionalLocations[0].SourceTree == root?.SyntaxTree
-                && FixTarget.Invocation(root, diagnostic.AdditionalLocations[0].SourceSpan) is { } producer)
+            CarriedEdits.Register(context, diagnostic, string.Empty, $"Set {parameter}: {received} (what the layer receives)", EquivalenceKey);
+            if (CarriedEdits.Property(diagnostic, "producer_parameter") is { } producerParameter && CarriedEdits.Property(diagnostic, "expected") is { } expected)
             {
-                context.RegisterCodeFix(
-                    CodeAction.Create($"Set the producing layer's {producerParameter}: {expected} (what this layer expects)", ct => ArgumentEditor.ApplyAsync(context.Document, producer, new[] { (producerParameter, new[] { expected }) }, ct), ProducerEquivalenceKey),
-                    diagnostic);
+                CarriedEdits.Register(context, diagnostic, NetworkAnalyzer.ProducerAction, $"Set the producing layer's {producerParameter}: {expected} (what this layer expects)", ProducerEquivalenceKey);
             }
         }
+
+        return Task.CompletedTask;
     }
 }

@@ -3,18 +3,20 @@ using System.Composition;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using ConvAnalyzers.Analyzers;
 using ConvAnalyzers.Arithmetic;
-using ConvAnalyzers.Extraction;
+using ConvAnalyzers.Binding;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeRefactorings;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
-using Microsoft.CodeAnalysis.Operations;
+using Microsoft.CodeAnalysis.Text;
 
 namespace ConvAnalyzers.CodeFixes;
 
 /// <summary>
-/// "Solve for output shape": on a Conv or ConvTranspose whose input shape is known (its module's [InputShape]),
+/// "Solve for output shape": on a Conv or ConvTranspose whose input shape is known (the networks of its file run on the
+/// interpreter give it),
 /// offers the padding / output_padding that give the common targets — the same size, twice it, half it — one
 /// action per legal choice, titled with the result. The question that started this project, answered in the editor.
 /// </summary>
@@ -29,47 +31,47 @@ public sealed class SolveForOutputShapeRefactoring : CodeRefactoringProvider
         var document = context.Document;
         var root = await document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
         var model = await document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-        if (FixTarget.Invocation(root, context.Span) is not { } invocation
-            || model is null || TorchSharpSymbols.Create(model.Compilation) is not { } symbols
-            || FixTarget.Layer(model, invocation, symbols, context.CancellationToken) is not { Geometry: { Kind: LayerKind.Conv or LayerKind.ConvTranspose } g }
-            || model.GetEnclosingSymbol(invocation.SpanStart, context.CancellationToken)?.ContainingType is not { } type)
+        if (root?.FindNode(context.Span, getInnermostNodeForTie: true)?.FirstAncestorOrSelf<InvocationExpressionSyntax>() is not { } invocation
+            || model is null || CandidateInvocations.CalledName(invocation) is not { } name || !LayerTable.Factories.ContainsKey(name)
+            || LayerFacts.Of(model.Compilation, model, invocation, context.CancellationToken) is not { Site.Geometry: { Kind: LayerKind.Conv or LayerKind.ConvTranspose } g } facts
+            || facts.Inputs.FirstOrDefault() is not { } spatial)
         {
             return;
         }
 
-        var (inputs, mirror) = KnownInputs.Run(model.Compilation, symbols, type, invocation, context.CancellationToken);
-        if (inputs.FirstOrDefault() is not { } input)
-        {
-            return;
-        }
-
-        var spatial = input.Spatial(g.SpatialRank);
         var targets = g.Kind == LayerKind.ConvTranspose
             ? new List<(string, long[])> { ("same size", spatial), ("×2", spatial.Select(i => i * 2).ToArray()) }
             : new List<(string, long[])> { ("same size", spatial), ("÷2", spatial.Select(i => i / 2).ToArray()) };
-        if (mirror is var (mirrored, encoderName))
+        if (facts.Mirror is var (mirrored, encoderName))
         {
             // The mirrored encoder input first: what a decoder layer is for (it replaces a target with the same sizes).
             targets.RemoveAll(t => t.Item2.SequenceEqual(mirrored));
             targets.Insert(0, ($"what {encoderName} received", mirrored));
         }
+
         var count = 0;
-        foreach (var (name, target) in targets)
+        foreach (var (targetName, target) in targets)
         {
             if (target.Any(t => t < 1))
             {
                 continue;
             }
 
-            foreach (var edits in Solutions(g, spatial, target))
+            foreach (var changes in Solutions(g, spatial, target))
             {
+                if (FixEdits.SetArguments(model, facts.Site, changes, context.CancellationToken) is not { } edits || edits.Any(e => e.Tree != model.SyntaxTree))
+                {
+                    continue;
+                }
+
                 if (count++ >= MaxActions)
                 {
                     return;
                 }
 
-                var title = $"Solve for output {ArithmeticText.Sizes(target)} ({name}): " + string.Join(", ", edits.Select(e => $"{e.Parameter}: {DecoderMismatchFixer.Format(e.Values)}"));
-                context.RegisterRefactoring(CodeAction.Create(title, ct => ArgumentEditor.ApplyAsync(document, invocation, edits, ct), title));
+                var title = $"Solve for output {ArithmeticText.Sizes(target)} ({targetName}): " + string.Join(", ", changes.Select(e => $"{e.Parameter}: {CarriedEdits.Format(string.Join(",", e.Values))}"));
+                var textChanges = edits.Select(e => new TextChange(e.Span, e.Text)).ToList();
+                context.RegisterRefactoring(CodeAction.Create(title, ct => CarriedEdits.ApplyAsync(document, textChanges, ct), title));
             }
         }
     }

@@ -1,10 +1,14 @@
+using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Globalization;
 using System.Linq;
-using ConvAnalyzers.Binding;
+using System.Threading;
 using ConvAnalyzers.Arithmetic;
+using ConvAnalyzers.Binding;
 using ConvAnalyzers.Diagnostics;
-using ConvAnalyzers.Extraction;
+using ConvAnalyzers.Interpretation;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -13,11 +17,25 @@ namespace ConvAnalyzers.Analyzers;
 /// <summary>
 /// Reports what TorchSharp or libtorch will reject about a single conv-family layer, whatever its input:
 /// CONV001 (output_padding), CONV002 (invalid hyperparameters) and CONV007 (a tuple output_padding that
-/// TorchSharp 0.107 collapses).
+/// TorchSharp 0.107 collapses). Every member of a file that builds layers or passes constants to code that does is
+/// run on the interpreter with its own parameters unknown; each layer it reaches is checked with the values known
+/// there, and a finding goes where its value is written (DESIGN §3): a constant passed to a block's constructor or
+/// a helper is reported at that constant, one written in the factory call at its argument.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class LayerAnalyzer : DiagnosticAnalyzer
 {
+    /// <summary>Every conv-family factory name contains one of these: a file without any builds no layer.</summary>
+    private static readonly string[] FactoryWords = ["Conv", "Pool", "Unpool", "Upsample", "BatchNorm", "Linear", "latten"];
+
+    /// <summary>CONV001's fix: a legal (padding, output_padding) with the same output size, or the largest legal output_padding.</summary>
+    public const string SameSizeFix = "same_size";
+    public const string LargestLegalFix = "largest_legal";
+
+    /// <summary>CONV007's fix actions: forward(x, output_size), or equal output_padding elements.</summary>
+    public const string OutputSizeAction = "output_size.";
+    public const string EqualElementsAction = "equal.";
+
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
         DiagnosticDescriptors.OutputPaddingNotSmaller,
         DiagnosticDescriptors.InvalidHyperparameter,
@@ -29,97 +47,434 @@ public sealed class LayerAnalyzer : DiagnosticAnalyzer
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.RegisterCompilationStartAction(static start =>
         {
-            var symbols = TorchSharpSymbols.Create(start.Compilation);
-            if (symbols is null)
+            if (TorchLibrary.Create(start.Compilation) is null)
             {
                 return;
             }
 
-            // One walk of each file's syntax; operations only for calls named like a factory (docs/PERFORMANCE.md).
-            start.RegisterSemanticModelAction(context =>
+            start.RegisterSemanticModelAction(static context =>
             {
-                foreach (var invocation in CandidateInvocations.Find(context.SemanticModel, context.FilterSpan, TorchSharpSymbols.FactoryWords,
-                    static i => TorchSharpSymbols.IsFactoryName(CandidateInvocations.CalledName(i)), context.CancellationToken))
+                var tree = context.SemanticModel.SyntaxTree;
+                if (!CandidateInvocations.Mentions(tree.GetText(context.CancellationToken), FactoryWords))
                 {
-                    AnalyzeInvocation(context.ReportDiagnostic, invocation, symbols, context.CancellationToken);
+                    return;
+                }
+
+                foreach (var diagnostic in new FileRun(context.SemanticModel, context.CancellationToken).Diagnose())
+                {
+                    if (context.FilterSpan is not { } filter || filter.IntersectsWith(diagnostic.Location.SourceSpan))
+                    {
+                        context.ReportDiagnostic(diagnostic);
+                    }
                 }
             });
         });
     }
 
-    private static void AnalyzeInvocation(System.Action<Diagnostic> report, IInvocationOperation invocation, TorchSharpSymbols symbols, System.Threading.CancellationToken cancellationToken)
+    /// <summary>One finding in one context: the layer as built there, the rule, where it goes, and the fix that context needs.</summary>
+    private sealed record Finding(DiagnosticDescriptor Descriptor, SyntaxNode Location, string Message, LayerSite Site, ImmutableDictionary<string, string?> Facts, IReadOnlyList<(string Action, List<FixEdit>? Edits)> Fixes);
+
+    /// <summary>The analysis of one file.</summary>
+    private sealed class FileRun
     {
-        var call = LayerCall.TryCreate(invocation, symbols, cancellationToken);
-        if (call is null)
+        private readonly SemanticModel _model;
+        private readonly Compilation _compilation;
+        private readonly CancellationToken _cancellationToken;
+        private readonly Dictionary<SyntaxTree, SemanticModel> _models = new();
+        private readonly List<LayerSite> _sites = new();
+        private readonly HashSet<LayerSite> _seen = new();
+        private List<NetworkRuns.Run>? _runs;
+
+        public FileRun(SemanticModel model, CancellationToken cancellationToken)
         {
-            return;
+            _model = model;
+            _compilation = model.Compilation;
+            _cancellationToken = cancellationToken;
+            _models[model.SyntaxTree] = model;
         }
 
-        // What TorchSharp's forward(x) raises, and what the code asks for per dimension: report both, once each.
-        var violations = ShapeAlgebra.Validate(call.Geometry, OutputPaddingSemantics.TorchSharpForward)
-            .Concat(ShapeAlgebra.Validate(call.Geometry, OutputPaddingSemantics.PerDimension))
-            .GroupBy(v => (v.Rule, v.Parameter, v.Dimension))
-            .Select(g => g.First());
-
-        foreach (var group in violations.GroupBy(v => (v.DiagnosticId, v.Parameter)))
+        private SemanticModel? ModelOf(SyntaxTree tree)
         {
-            var descriptor = group.Key.DiagnosticId switch
+            if (!_models.TryGetValue(tree, out var model) && _compilation.ContainsSyntaxTree(tree))
             {
-                RuleIdentifiers.OutputPaddingNotSmaller => DiagnosticDescriptors.OutputPaddingNotSmaller,
-                RuleIdentifiers.InvalidHyperparameter => DiagnosticDescriptors.InvalidHyperparameter,
-                _ => null,
-            };
-            if (descriptor is not null)
+#pragma warning disable RS1030 // A layer reached from this file may be built in another: its arguments are read there.
+                _models[tree] = model = _compilation.GetSemanticModel(tree);
+#pragma warning restore RS1030
+            }
+
+            return model;
+        }
+
+        public IEnumerable<Diagnostic> Diagnose()
+        {
+            foreach (var member in Members())
             {
-                var message = MergeMessages(group.ToList(), call.Geometry.SpatialRank);
-                report(Diagnostic.Create(descriptor, call.LocationOf(group.Key.Parameter), message));
+                _cancellationToken.ThrowIfCancellationRequested();
+                Run(member);
+            }
+
+            var findings = _sites.SelectMany(Check).ToList();
+            foreach (var group in findings.GroupBy(f => (f.Descriptor.Id, f.Location)))
+            {
+                if (group.Key.Location.SyntaxTree != _model.SyntaxTree)
+                {
+                    // Reported by the analysis of the file it is in.
+                    continue;
+                }
+
+                var list = group.ToList();
+                var facts = list[0].Facts;
+                var properties = facts;
+                foreach (var (action, edits) in list[0].Fixes)
+                {
+                    // One edit for every context that reads the value it changes, or none (DESIGN §3).
+                    if (edits is not null && edits.All(e => e.Tree == group.Key.Location.SyntaxTree)
+                        && list.All(f => f.Facts.Count == facts.Count && !f.Facts.Except(facts).Any() && FixEdits.Same(f.Fixes.FirstOrDefault(x => x.Action == action).Edits, edits))
+                        && edits.SelectMany(e => Readers(e)).All(reader => list.Any(f => f.Site == reader)))
+                    {
+                        properties = FixEdits.Write(properties, action, edits);
+                    }
+                }
+
+                var message = string.Join("; ", list.Select(f => f.Message).Distinct());
+                yield return Diagnostic.Create(list[0].Descriptor, group.Key.Location.GetLocation(), properties, message);
             }
         }
 
-        ReportCollapse(report, call);
+        /// <summary>The contexts that read the value an edit changes: every site of the edited call, or every site that reads the edited constant.</summary>
+        private IEnumerable<LayerSite> Readers(FixEdit edit) =>
+            _sites.Where(s => (s.Call.SyntaxTree == edit.Tree && s.Call.Span.Contains(edit.Span))
+                || s.Arguments.Values.Any(v => v.Origin is { } o && o.SyntaxTree == edit.Tree && o.Span.IntersectsWith(edit.Span)));
+
+        /// <summary>The members worth running: those that build a layer, and those that pass a literal to code of this compilation.</summary>
+        private IEnumerable<SyntaxNode> Members()
+        {
+            var root = _model.SyntaxTree.GetRoot(_cancellationToken);
+            foreach (var node in root.DescendantNodes())
+            {
+                switch (node)
+                {
+                    case BaseMethodDeclarationSyntax method when Worth(method):
+                        yield return method;
+                        break;
+                    case TypeDeclarationSyntax type when type.Members.OfType<FieldDeclarationSyntax>().Any(f => !f.Modifiers.Any(m => m.ValueText is "static" or "const") && Worth(f))
+                        || type.Members.OfType<PropertyDeclarationSyntax>().Any(p => p.Initializer is not null && Worth(p)):
+                        // Field initializers run in the constructors.
+                        yield return type;
+                        break;
+                }
+            }
+        }
+
+        private bool Worth(SyntaxNode member)
+        {
+            foreach (var node in member.DescendantNodes())
+            {
+                if (node is InvocationExpressionSyntax invocation && CandidateInvocations.CalledName(invocation) is { } name && LayerTable.Factories.ContainsKey(name))
+                {
+                    return true;
+                }
+
+                if (node is ArgumentListSyntax { Parent: InvocationExpressionSyntax or BaseObjectCreationExpressionSyntax } list
+                    && list.Arguments.Any(a => a.Expression.DescendantNodesAndSelf().OfType<LiteralExpressionSyntax>().Any())
+                    && _model.GetSymbolInfo(list.Parent!, _cancellationToken).Symbol is IMethodSymbol { DeclaringSyntaxReferences.Length: > 0 })
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>Runs one member with its parameters unknown; the layers it reaches are collected.</summary>
+        private void Run(SyntaxNode member)
+        {
+            var symbol = _model.GetDeclaredSymbol(member, _cancellationToken);
+            var library = TorchLibrary.Create(_compilation)!;
+            var interpreter = new Interpreter(_compilation, new LayerWatch(library, Collect), Budget.Default, _cancellationToken);
+            var state = new State();
+            switch (symbol)
+            {
+                case IMethodSymbol { MethodKind: MethodKind.Constructor, IsStatic: false } constructor:
+                    interpreter.Construct(constructor.ContainingType, constructor, UnknownArguments(constructor), state, null, null, Interpreter.Display(constructor));
+                    break;
+                case IMethodSymbol method:
+                    var @this = method.IsStatic ? null : new UnknownValue($"the instance {method.Name} is called on");
+                    interpreter.Invoke(method, @this, UnknownArguments(method), state, null, uncertain: false);
+                    break;
+                case INamedTypeSymbol { IsStatic: false, TypeKind: TypeKind.Class } type:
+                    // A constructor that does not chain to this(...) runs the initializers; its parameters stay unknown.
+                    var first = type.InstanceConstructors.OrderBy(c => c.IsImplicitlyDeclared ? 0 : 1).ThenBy(c => c.Parameters.Length).FirstOrDefault();
+                    interpreter.Construct(type, first, first is null ? [] : UnknownArguments(first), state, null, null, type.Name + "()");
+                    break;
+            }
+        }
+
+        private static Value[] UnknownArguments(IMethodSymbol method) =>
+            method.Parameters.Select(p => Interpreter.Unknown(p.Type, $"parameter {p.Name} of {Interpreter.Display(method)}")).ToArray();
+
+        private void Collect(LayerSite site)
+        {
+            if (site.Rule == ModuleRule.Geometry && site.Geometry is not null && _seen.Add(site))
+            {
+                _sites.Add(site);
+            }
+        }
+
+        /// <summary>
+        /// Where a finding about <paramref name="parameter"/> goes: the constant when a call passed it in (a block's
+        /// constructor, a helper), else the argument written for it in the layer's call, else the call.
+        /// </summary>
+        private SyntaxNode Responsible(LayerSite site, string? parameter)
+        {
+            if (parameter is not null && PassedIn(site, parameter))
+            {
+                return site.Arguments[parameter].Origin!;
+            }
+
+            return parameter is not null && ArgumentFor(site, parameter) is { } argument ? argument : site.Call;
+        }
+
+        /// <summary>True when the value was written in another call's arguments and reached the layer through a parameter.</summary>
+        private static bool PassedIn(LayerSite site, string parameter) =>
+            site.Arguments.TryGetValue(parameter, out var value) && value.Origin is { } origin
+            && (origin.SyntaxTree != site.Call.SyntaxTree || !site.Call.Span.Contains(origin.Span))
+            && origin.AncestorsAndSelf().OfType<ArgumentSyntax>().Any(a => a.Parent is ArgumentListSyntax { Parent: InvocationExpressionSyntax or BaseObjectCreationExpressionSyntax or ConstructorInitializerSyntax });
+
+        private ArgumentSyntax? ArgumentFor(LayerSite site, string parameter)
+        {
+            if (ModelOf(site.Call.SyntaxTree)?.GetOperation(site.Call, _cancellationToken) is not IInvocationOperation operation)
+            {
+                return null;
+            }
+
+            var method = operation.TargetMethod;
+            return operation.Arguments.FirstOrDefault(a => !a.IsImplicit && a.Parameter is { } p && LayerTable.PyTorchName(method.Name, p.Name) == parameter)?.Syntax as ArgumentSyntax;
+        }
+
+        private List<FixEdit>? Edits(LayerSite site, IReadOnlyList<(string, long[])> changes) =>
+            ModelOf(site.Call.SyntaxTree) is { } model ? FixEdits.SetArguments(model, site, changes, _cancellationToken, p => PassedIn(site, p)) : null;
+
+        /// <summary>The findings of one layer as built in one context.</summary>
+        private IEnumerable<Finding> Check(LayerSite site)
+        {
+            var g = site.Geometry!;
+
+            // What TorchSharp's forward(x) raises, and what the code asks for per dimension: report both, once each.
+            var violations = ShapeAlgebra.Validate(g, OutputPaddingSemantics.TorchSharpForward)
+                .Concat(ShapeAlgebra.Validate(g, OutputPaddingSemantics.PerDimension))
+                .GroupBy(v => (v.Rule, v.Parameter, v.Dimension))
+                .Select(v => v.First());
+            foreach (var group in violations.GroupBy(v => (v.DiagnosticId, v.Parameter)))
+            {
+                var descriptor = group.Key.DiagnosticId switch
+                {
+                    RuleIdentifiers.OutputPaddingNotSmaller => DiagnosticDescriptors.OutputPaddingNotSmaller,
+                    RuleIdentifiers.InvalidHyperparameter => DiagnosticDescriptors.InvalidHyperparameter,
+                    _ => null,
+                };
+                if (descriptor is null)
+                {
+                    continue;
+                }
+
+                var facts = ImmutableDictionary<string, string?>.Empty;
+                var fixes = new List<(string, List<FixEdit>?)>();
+                if (group.Key.DiagnosticId == RuleIdentifiers.OutputPaddingNotSmaller && OutputPaddingFix(g) is var (kind, padding, outputPadding, smaller))
+                {
+                    facts = facts.Add("fix", kind).Add("output_padding", string.Join(",", outputPadding));
+                    facts = padding is null ? facts.Add("smaller", smaller.ToString(CultureInfo.InvariantCulture)) : facts.Add("padding", string.Join(",", padding));
+                    var changes = padding is null
+                        ? new List<(string, long[])> { ("output_padding", outputPadding) }
+                        : new List<(string, long[])> { ("padding", padding), ("output_padding", outputPadding) };
+                    fixes.Add((string.Empty, Edits(site, changes)));
+                }
+
+                yield return new Finding(descriptor, Responsible(site, group.Key.Parameter), MergeMessages(group.ToList(), g.SpatialRank), site, facts, fixes);
+            }
+
+            if (Collapse(site) is { } collapse)
+            {
+                yield return collapse;
+            }
+        }
+
+        /// <summary>
+        /// CONV001's fix when output_padding ≥ stride and ≥ dilation as written: a legal (padding, output_padding) that keeps
+        /// the output size for every input (output_padding − 2·padding unchanged), else the largest legal output_padding.
+        /// </summary>
+        private static (string Kind, long[]? Padding, long[] OutputPadding, long Smaller)? OutputPaddingFix(LayerGeometry g)
+        {
+            if (g.Kind != LayerKind.ConvTranspose || g.Padding.KnownValues is not { } padding || g.OutputPadding.KnownValues is not { } outputPadding
+                || g.Stride.KnownValues is not { } stride || g.Dilation.KnownValues is not { } dilation
+                || !Enumerable.Range(0, g.SpatialRank).Any(d => outputPadding[d] >= stride[d] && outputPadding[d] >= dilation[d]))
+            {
+                // Fine as written per dimension: a value TorchSharp's forward(x) collapses is CONV007's business.
+                return null;
+            }
+
+            var newPadding = (long[])padding.Clone();
+            var newOutputPadding = (long[])outputPadding.Clone();
+            var sameSize = true;
+            for (var d = 0; d < g.SpatialRank; d++)
+            {
+                var limit = System.Math.Max(stride[d], dilation[d]);
+                if (outputPadding[d] < limit)
+                {
+                    continue;
+                }
+
+                // (i−1)s − 2p + d(k−1) + op + 1 stays the same while op − 2p does: lower p by q and op by 2q.
+                var lower = (outputPadding[d] - (limit - 1) + 1) / 2;
+                var op = outputPadding[d] - (2 * lower);
+                if (op >= 0 && op < limit && padding[d] >= lower)
+                {
+                    newPadding[d] = padding[d] - lower;
+                    newOutputPadding[d] = op;
+                }
+                else
+                {
+                    sameSize = false;
+                }
+            }
+
+            if (sameSize && newOutputPadding.Distinct().Count() == 1 && newPadding.Distinct().Count() == 1)
+            {
+                return (SameSizeFix, newPadding, newOutputPadding, 0);
+            }
+
+            var largest = Enumerable.Range(0, g.SpatialRank).Select(d => System.Math.Min(outputPadding[d], System.Math.Max(stride[d], dilation[d]) - 1)).ToArray();
+            return largest.Distinct().Count() == 1 ? (LargestLegalFix, null, largest, outputPadding.Zip(largest, (a, b) => a - b).Max()) : null;
+        }
+
+        /// <summary>One message per argument: dimensions failing the same way are named once ("… in H; the same in W").</summary>
+        private static string MergeMessages(List<Violation> violations, int rank)
+        {
+            var first = violations[0];
+            var sameElsewhere = new List<string>();
+            var different = new List<string>();
+            foreach (var other in violations.Skip(1))
+            {
+                if (first.Dimension is int d && other.Dimension is int o && other.Rule == first.Rule
+                    && other.Message.Replace(" " + ArithmeticText.DimensionName(o, rank) + " ", " " + ArithmeticText.DimensionName(d, rank) + " ") == first.Message)
+                {
+                    sameElsewhere.Add(ArithmeticText.DimensionName(o, rank));
+                }
+                else if (other.Message != first.Message)
+                {
+                    different.Add(other.Message);
+                }
+            }
+
+            var message = first.Message + (sameElsewhere.Count > 0 ? " (the same in " + string.Join(" and ", sameElsewhere) + ")" : string.Empty);
+            return different.Count > 0 ? message + "; " + string.Join("; ", different) : message;
+        }
+
+        /// <summary>CONV007: a tuple output_padding with differing elements, which TorchSharp 0.107's forward(x) collapses.</summary>
+        private Finding? Collapse(LayerSite site)
+        {
+            var g = site.Geometry!;
+            var written = site.Arguments.TryGetValue("output_padding", out var value) && value is TupleValue or ItemsValue;
+            if (g.Kind != LayerKind.ConvTranspose || !written || g.OutputPadding.KnownValues is not { } outputPadding || outputPadding.Distinct().Count() < 2)
+            {
+                return null;
+            }
+
+            // When both the written and the collapsed output_padding break a rule, the layer fails either way and
+            // CONV001/CONV002 already say why; the collapse changes nothing the user could observe.
+            if (ShapeAlgebra.Validate(g, OutputPaddingSemantics.PerDimension).Count > 0 && ShapeAlgebra.Validate(g, OutputPaddingSemantics.TorchSharpForward).Count > 0)
+            {
+                return null;
+            }
+
+            var collapsed = Enumerable.Repeat(outputPadding[0], outputPadding.Length);
+            var message = $"TorchSharp 0.107 {g.TorchName}.forward(x) applies output_padding[0] = {outputPadding[0]} to every dimension: the code asks for output_padding {ArithmeticText.Tuple(outputPadding)}, "
+                + $"but forward(x) uses {ArithmeticText.Tuple(collapsed)}. Call forward(x, output_size) with the spatial sizes for an exact result, or use equal elements where they give the same sizes.";
+            var (facts, fixes) = CollapseFixes(site);
+            return new Finding(DiagnosticDescriptors.TupleOutputPaddingCollapses, Responsible(site, "output_padding"), message, site, facts, fixes);
+        }
+
+        /// <summary>
+        /// The exact forms for the one input the layer receives in its file's networks: <c>forward(x, output_size)</c> at its
+        /// single direct call site, and equal output_padding elements (with per-dimension padding) where they give the intended sizes.
+        /// </summary>
+        private (ImmutableDictionary<string, string?> Facts, List<(string, List<FixEdit>?)> Fixes) CollapseFixes(LayerSite site)
+        {
+            var facts = ImmutableDictionary<string, string?>.Empty;
+            var fixes = new List<(string, List<FixEdit>?)>();
+            var g = site.Geometry!;
+            if (site.Call.SyntaxTree != _model.SyntaxTree || LayerFacts.From(_runs ??= LayerFacts.RunsOf(_compilation, _model, _cancellationToken), site.Call) is not { Inputs: [var spatial] }
+                || ShapeAlgebra.ForwardSpatial(g, spatial, OutputPaddingSemantics.PerDimension).Sizes is not { } intended)
+            {
+                return (facts, fixes);
+            }
+
+            facts = facts.Add("result", string.Join(",", intended));
+            fixes.Add((OutputSizeAction, FixEdits.UseOutputSize(_model, site, g.SpatialRank, intended, _cancellationToken)));
+            if (EqualElements(g, spatial, intended) is { } equal)
+            {
+                facts = facts.Add("padding", string.Join(",", equal.Padding)).Add("output_padding", string.Join(",", equal.OutputPadding));
+                fixes.Add((EqualElementsAction, Edits(site, [("padding", equal.Padding), ("output_padding", equal.OutputPadding)])));
+            }
+
+            return (facts, fixes);
+        }
+
+        /// <summary>One output_padding for every dimension (padding per dimension) that gives the intended sizes, if any.</summary>
+        private static TransposedFix? EqualElements(LayerGeometry g, long[] input, long[] intended)
+        {
+            if (g.Kernel.KnownValues is not { } k || g.Stride.KnownValues is not { } s || g.Dilation.KnownValues is not { } d)
+            {
+                return null;
+            }
+
+            var solutions = Enumerable.Range(0, g.SpatialRank).Select(i => OutputPaddingSolver.Solve(input[i], intended[i], k[i], s[i], d[i])).ToList();
+            foreach (var op in solutions[0].Select(p => p.OutputPadding).Distinct().OrderBy(o => o))
+            {
+                var paddings = solutions.Select(list => list.Where(p => p.OutputPadding == op).Select(p => (long?)p.Padding).FirstOrDefault()).ToList();
+                if (paddings.All(p => p is not null))
+                {
+                    return new TransposedFix(paddings.Select(p => p!.Value).ToArray(), Enumerable.Repeat(op, g.SpatialRank).ToArray());
+                }
+            }
+
+            return null;
+        }
     }
 
-    /// <summary>One message per argument: dimensions failing the same way are named once ("… in H; the same in W").</summary>
-    private static string MergeMessages(System.Collections.Generic.List<Violation> violations, int rank)
+    /// <summary>The TorchSharp model, watched: every layer a factory call builds is handed to <c>collect</c>.</summary>
+    private sealed class LayerWatch : ILibraryModel
     {
-        var first = violations[0];
-        var sameElsewhere = new System.Collections.Generic.List<string>();
-        var different = new System.Collections.Generic.List<string>();
-        foreach (var other in violations.Skip(1))
+        private readonly TorchLibrary _library;
+        private readonly System.Action<LayerSite> _collect;
+
+        public LayerWatch(TorchLibrary library, System.Action<LayerSite> collect)
         {
-            if (first.Dimension is int d && other.Dimension is int o && other.Rule == first.Rule
-                && other.Message.Replace(" " + ArithmeticText.DimensionName(o, rank) + " ", " " + ArithmeticText.DimensionName(d, rank) + " ") == first.Message)
+            _library = library;
+            _collect = collect;
+        }
+
+        public Value? Invoke(Interpreter interpreter, Frame frame, State state, IMethodSymbol method, Value? receiver, Value[] arguments, IOperation operation)
+        {
+            var result = _library.Invoke(interpreter, frame, state, method, receiver, arguments, operation);
+            if (state.Get<LibraryObject>(result)?.Payload is LayerModule layer && layer.Site.Call == operation.Syntax)
             {
-                sameElsewhere.Add(ArithmeticText.DimensionName(o, rank));
+                _collect(layer.Site);
             }
-            else if (other.Message != first.Message)
-            {
-                different.Add(other.Message);
-            }
+
+            return result;
         }
 
-        var message = first.Message + (sameElsewhere.Count > 0 ? " (the same in " + string.Join(" and ", sameElsewhere) + ")" : string.Empty);
-        return different.Count > 0 ? message + "; " + string.Join("; ", different) : message;
-    }
+        public Value? Intercept(Interpreter interpreter, Frame frame, State state, IMethodSymbol method, Value? receiver, Value[] arguments, IOperation operation) =>
+            _library.Intercept(interpreter, frame, state, method, receiver, arguments, operation);
 
-    private static void ReportCollapse(System.Action<Diagnostic> report, LayerCall call)
-    {
-        var g = call.Geometry;
-        if (g.Kind != LayerKind.ConvTranspose || !call.OutputPaddingIsTuple || g.OutputPadding.KnownValues is not { } written || written.Distinct().Count() < 2)
-        {
-            return;
-        }
+        public Value? GetProperty(Interpreter interpreter, Frame frame, State state, IPropertySymbol property, Value? receiver, Value[] arguments, IOperation operation) =>
+            _library.GetProperty(interpreter, frame, state, property, receiver, arguments, operation);
 
-        // When both the written and the collapsed output_padding break a rule, the layer fails either way and
-        // CONV001/CONV002 already say why; the collapse changes nothing the user could observe.
-        if (ShapeAlgebra.Validate(g, OutputPaddingSemantics.PerDimension).Count > 0 && ShapeAlgebra.Validate(g, OutputPaddingSemantics.TorchSharpForward).Count > 0)
-        {
-            return;
-        }
+        public Value? Construct(Interpreter interpreter, Frame frame, State state, INamedTypeSymbol type, IMethodSymbol? constructor, Value[] arguments, IOperation operation) =>
+            _library.Construct(interpreter, frame, state, type, constructor, arguments, operation);
 
-        var collapsed = Enumerable.Repeat(written[0], written.Length);
-        var message = $"TorchSharp 0.107 {g.TorchName}.forward(x) applies output_padding[0] = {written[0]} to every dimension: the code asks for output_padding {ArithmeticText.Tuple(written)}, "
-            + $"but forward(x) uses {ArithmeticText.Tuple(collapsed)}. Call forward(x, output_size) with the spatial sizes for an exact result, or use equal elements where they give the same sizes.";
-        report(Diagnostic.Create(DiagnosticDescriptors.TupleOutputPaddingCollapses, call.LocationOf("output_padding"), message));
+        public Value? Operator(Interpreter interpreter, Frame frame, State state, IMethodSymbol method, Value[] arguments, IOperation operation) =>
+            _library.Operator(interpreter, frame, state, method, arguments, operation);
     }
 }

@@ -6,7 +6,6 @@ using System.Linq;
 using ConvAnalyzers.Arithmetic;
 using ConvAnalyzers.Binding;
 using ConvAnalyzers.Diagnostics;
-using ConvAnalyzers.Extraction;
 using ConvAnalyzers.Results;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -64,8 +63,22 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
 
                 // One library per file action: the interpreter's state is not shared between threads.
                 var library = TorchLibrary.Create(context.SemanticModel.Compilation)!;
-                var runs = new NetworkRuns(context.SemanticModel.Compilation, library, attributes, context.CancellationToken).RunsOf(tree, context.SemanticModel).ToList();
-                foreach (var diagnostic in Diagnose(runs, attributes, library))
+                var compilation = context.SemanticModel.Compilation;
+                var runs = new NetworkRuns(compilation, library, attributes, context.CancellationToken).RunsOf(tree, context.SemanticModel).ToList();
+                var models = new Dictionary<SyntaxTree, SemanticModel> { [tree] = context.SemanticModel };
+                SemanticModel? ModelOf(SyntaxTree t)
+                {
+                    if (!models.TryGetValue(t, out var m) && compilation.ContainsSyntaxTree(t))
+                    {
+#pragma warning disable RS1030 // A fix's edit is computed where the layer call is, possibly in another file of the network.
+                        models[t] = m = compilation.GetSemanticModel(t);
+#pragma warning restore RS1030
+                    }
+
+                    return m;
+                }
+
+                foreach (var diagnostic in Diagnose(runs, attributes, ModelOf, context.CancellationToken))
                 {
                     var local = diagnostic.Location.SourceTree == tree && diagnostic.Origins.All(o => o == tree);
                     if (local)
@@ -96,7 +109,7 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
             Diagnostic.Create(atCompilationEnd ? DiagnosticDescriptors.AtCompilationEnd(Descriptor) : Descriptor, Location, Additional, Properties, Message);
     }
 
-    private static IEnumerable<Finding> Diagnose(List<NetworkRuns.Run> runs, ShapeAttributes attributes, TorchLibrary library)
+    private static IEnumerable<Finding> Diagnose(List<NetworkRuns.Run> runs, ShapeAttributes attributes, System.Func<SyntaxTree, SemanticModel?> models, System.Threading.CancellationToken cancellationToken)
     {
         var origins = new HashSet<SyntaxTree>(runs.SelectMany(r => r.Origins));
         var layers = runs.SelectMany(r => r.Recorder.Layers).ToList();
@@ -107,10 +120,10 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
         foreach (var group in layers.Where(l => l.Output is not null).GroupBy(l => l.Site.Call))
         {
             var records = group.ToList();
-            var contexts = records.Select(r => r.Context).Distinct().Count();
+            var label = ContextLabels(layers.Where(l => l.Site.Call == group.Key).ToList());
             var entries = records.Select(r => $"{r.Context}|{string.Join(",", r.LayerInput.Select(d => d.ToString()))}|{string.Join(",", r.Output!.Select(d => d.ToString()))}").Distinct().ToList();
             var traces = records.Select(r =>
-                (contexts > 1 ? $"in {(r.Context.Length == 0 ? "the root" : r.Context)}: " : string.Empty)
+                (label(r) is { } context ? $"in {context}: " : string.Empty)
                 + $"{Dim.Format(r.LayerInput)} → {Dim.Format(r.Output!)}"
                 + (r.Outcome is { Arithmetic.Count: > 0 } o ? " (" + string.Join("; ", o.Arithmetic) + ")" : string.Empty)).Distinct().ToList();
             findings.Add(new Finding(DiagnosticDescriptors.ShapeTrace, group.Key.GetLocation(), string.Join(" | ", traces),
@@ -135,6 +148,7 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
                 _ => DiagnosticDescriptors.InvalidHyperparameter,
             };
             var first = group.First();
+            var location = group.Key.Node;
             var properties = ImmutableDictionary<string, string?>.Empty.Add("layer", Span(first.Record.Site.Call));
             var additional = new List<Location>();
             var received = group.Select(f => f.Violation.Received).Distinct().ToList();
@@ -146,49 +160,106 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
                     properties = properties.Add("passed_in", "true");
                 }
 
-                var producers = group.Select(f => f.Record.Producer).Distinct().ToList();
+                // Set the parameter to what it receives: offered when every context that reads the edited value fails here the same way.
+                var edits = group.Select(f => ModelEdits(models, location, f.Record.Site, [(parameter, [value])], cancellationToken)).ToList();
+                var reads = UsesOf(first.Record.Site, parameter, layers).ToList();
+                if (edits.All(e => FixEdits.Same(e, edits[0]))
+                    && reads.All(u => u.Parameter == parameter && group.Any(f => f.Record == u.Record)))
+                {
+                    properties = FixEdits.Write(properties, string.Empty, edits[0]!);
+                }
+
                 var receiving = first.Record.Site.Geometry;
-                if (producers is [LayerSite producer] && receiving?.InChannels is long expected && producer.Geometry is { } pg
+                var producers = group.Select(f => f.Record.Producer).ToList();
+                if (producers.All(p => p is not null) && receiving?.InChannels is long expected && producers[0]!.Geometry is { } pg
                     && (pg.Kind == LayerKind.Linear) == (parameter == "in_features"))
                 {
+                    var producerParameter = pg.Kind == LayerKind.Linear ? "out_features" : "out_channels";
                     properties = properties
-                        .Add("producer_parameter", pg.Kind == LayerKind.Linear ? "out_features" : "out_channels")
+                        .Add("producer_parameter", producerParameter)
                         .Add("expected", expected.ToString(CultureInfo.InvariantCulture));
-                    additional.Add(producer.Call.GetLocation());
+                    additional.Add(producers[0]!.Call.GetLocation());
+
+                    // The producer's output: offered when all the contexts agree and the edited value feeds only these failures.
+                    var producerEdits = group.Select(f => ModelEdits(models, location, f.Record.Producer!, [(producerParameter, [expected])], cancellationToken)).ToList();
+                    var producerReads = UsesOf(producers[0]!, producerParameter, layers).ToList();
+                    if (producerEdits.All(e => FixEdits.Same(e, producerEdits[0]))
+                        && producerReads.All(u => u.Parameter == producerParameter) && producerReads.Count == group.Count())
+                    {
+                        properties = FixEdits.Write(properties, ProducerAction, producerEdits[0]!);
+                    }
                 }
             }
 
-            var message = Join(group.Select(f => (Label(f.Record.Input, f.Record.Context, group.Select(g => g.Record.Context).Distinct().Count()), f.Violation.Message)));
-            findings.Add(new Finding(descriptor, group.Key.Node.GetLocation(), message, properties, origins, additional));
+            var label = ContextLabels(layers.Where(l => l.Site.Call == first.Record.Site.Call).ToList());
+            var message = Join(group.Select(f => (Label(f.Record.Input, label(f.Record)), f.Violation.Message)));
+            findings.Add(new Finding(descriptor, location.GetLocation(), message, properties, origins, additional));
         }
 
         // CONV005 and CONV008: the pairing stack.
-        var pairs = runs.SelectMany(r => r.Recorder.Pairs).Where(p => p.Certain).ToList();
-        foreach (var group in pairs.GroupBy(p => p.Decoder.Call))
+        var allPairs = runs.SelectMany(r => r.Recorder.Pairs).ToList();
+        var pairs = allPairs.Where(p => p.Certain).ToList();
+        // At the decoder's call, or where its output_padding was passed in (a block's constructor argument).
+        foreach (var group in pairs.GroupBy(p => p.Decoder.LocationOf("output_padding")))
         {
+            var call = group.First().Decoder.Call;
             var mismatches = group.Select(p => (Pair: p, Mismatch: MirrorPairing.Mismatch(p.Decoder.Geometry!, p.DecoderInput, p.DecoderOutput, p.Encoder.Encoder.Name, p.Encoder.Spatial)))
                 .Where(m => m.Mismatch is not null).ToList();
             if (mismatches.Count > 0)
             {
+                var properties = ImmutableDictionary<string, string?>.Empty.Add("layer", Span(call));
                 var fixes = mismatches.Select(m => m.Mismatch!.Fix).ToList();
-                var properties = ImmutableDictionary<string, string?>.Empty.Add("layer", Span(group.Key));
-                if (fixes.All(f => f is not null) && fixes.Select(f => f!.Key).Distinct().Count() == 1 && group.Select(p => p.Context).Distinct().Count() == 1)
+
+                // Every context that reads an edited value must be a mismatch here that this edit fixes.
+                bool FixesEveryReader(IEnumerable<(LayerRecord Record, string Parameter)> reads) =>
+                    reads.All(u => mismatches.Any(m => m.Pair.Decoder == u.Record.Site && m.Pair.Input == u.Record.Input));
+                if (fixes.All(f => f is not null) && fixes.Select(f => f!.Key).Distinct().Count() == 1
+                    && mismatches.Select(m => string.Join(",", m.Mismatch!.Target)).Distinct().Count() == 1)
                 {
+                    var fix = fixes[0]!;
+                    var site = mismatches[0].Pair.Decoder;
+                    var changesPadding = site.Geometry!.Padding.KnownValues is not { } current || !current.SequenceEqual(fix.Padding);
                     properties = properties
-                        .Add("padding", string.Join(",", fixes[0]!.Padding))
-                        .Add("output_padding", string.Join(",", fixes[0]!.OutputPadding))
+                        .Add("padding", string.Join(",", fix.Padding))
+                        .Add("output_padding", string.Join(",", fix.OutputPadding))
+                        .Add("padding_changes", changesPadding ? "true" : "false")
                         .Add("result", string.Join(",", mismatches[0].Mismatch!.Target));
+                    var location = group.Key;
+                    var sharesCall = allPairs.Where(p => p.Decoder.Call == call).All(p => mismatches.Any(m => m.Pair.Decoder == p.Decoder && m.Pair.Input == p.Input));
+                    if (fix.OutputPadding.Distinct().Count() == 1)
+                    {
+                        var changes = new List<(string, long[])>();
+                        if (changesPadding)
+                        {
+                            changes.Add(("padding", fix.Padding));
+                        }
+
+                        changes.Add(("output_padding", fix.OutputPadding));
+                        var edits = mismatches.Select(m => ModelEdits(models, location, m.Pair.Decoder, changes, cancellationToken)).ToList();
+                        if (edits.All(e => FixEdits.Same(e, edits[0])) && FixesEveryReader(changes.SelectMany(c => UsesOf(site, c.Item1, layers))))
+                        {
+                            properties = FixEdits.Write(properties, string.Empty, edits[0]!);
+                        }
+                    }
+                    else if (!changesPadding && sharesCall && models(location.SyntaxTree) is { } model
+                        && FixEdits.UseOutputSize(model, site, site.Geometry.SpatialRank, mismatches[0].Mismatch!.Target, cancellationToken) is { } exact
+                        && exact.All(e => e.Tree == location.SyntaxTree))
+                    {
+                        // Per-dimension output_padding: TorchSharp 0.107's forward(x) would collapse it; forward(x, output_size) is exact.
+                        properties = FixEdits.Write(properties, OutputSizeAction, exact);
+                    }
                 }
 
+                var label = ContextLabels(allPairs.Where(p => p.Decoder.Call == call).ToList());
                 findings.Add(new Finding(DiagnosticDescriptors.DecoderMismatch, group.Key.GetLocation(),
-                    Join(mismatches.Select(m => (Label(m.Pair.Input, m.Pair.Context, 1), m.Mismatch!.Message))), properties, origins));
+                    Join(mismatches.Select(m => (Label(m.Pair.Input, label(m.Pair)), m.Mismatch!.Message))), properties, origins));
             }
+        }
 
-            foreach (var drop in group.Select(p => (p, Message: DropMessage(p))).Where(d => d.Message is not null).GroupBy(d => d.p.Encoder.Encoder.Call))
-            {
-                findings.Add(new Finding(DiagnosticDescriptors.EncoderDropsRows, drop.Key.GetLocation(), Join(drop.Select(d => (d.p.Input, d.Message!))),
-                    ImmutableDictionary<string, string?>.Empty, origins));
-            }
+        foreach (var drop in pairs.Select(p => (p, Message: DropMessage(p))).Where(d => d.Message is not null).GroupBy(d => d.p.Encoder.Encoder.Call))
+        {
+            findings.Add(new Finding(DiagnosticDescriptors.EncoderDropsRows, drop.Key.GetLocation(), Join(drop.Select(d => (d.p.Input, d.Message!))),
+                ImmutableDictionary<string, string?>.Empty, origins));
         }
 
         // CONV010 and tensor-op failures.
@@ -250,14 +321,62 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
             }
         }
 
-        _ = library;
         return findings;
     }
 
     private static string Span(SyntaxNode node) => $"{node.SpanStart}:{node.Span.Length}";
 
-    private static string Label(string input, string context, int contexts) =>
-        contexts > 1 ? $"{input} in {(context.Length == 0 ? "the root" : context)}" : input;
+    /// <summary>The fix action that sets the producing layer's out_channels/out_features (CONV004).</summary>
+    public const string ProducerAction = "producer.";
+
+    /// <summary>The fix action that calls forward(x, output_size) (CONV005 with per-dimension output_padding).</summary>
+    public const string OutputSizeAction = "output_size.";
+
+    private static string Label(string input, string? context) => context is null ? input : $"{input} in {context}";
+
+    /// <summary>
+    /// How messages name the context of each record, null when there is only one: the owning module's key and creation
+    /// (<c>layers.stage1a = BasicBlock(64, 128, 2)</c>, DESIGN §3) when those tell the contexts apart, else the layer's key.
+    /// </summary>
+    private static System.Func<T, string?> ContextLabels<T>(IReadOnlyList<T> records)
+    {
+        static (string Owner, string Key) Of(T record) => record switch
+        {
+            LayerRecord l => (l.Owner, l.Context),
+            PairRecord p => (p.Owner, p.Context),
+            _ => (string.Empty, string.Empty),
+        };
+
+        var contexts = records.Select(Of).Distinct().ToList();
+        if (contexts.Count < 2)
+        {
+            return static _ => null;
+        }
+
+        var byOwner = contexts.All(c => c.Owner.Length > 0) && contexts.Select(c => c.Owner).Distinct().Count() == contexts.Count;
+        return r => byOwner ? Of(r).Owner : Of(r).Key is { Length: > 0 } key ? key : "the root";
+    }
+
+    /// <summary>
+    /// The records that read the value an edit of <paramref name="parameter"/> of <paramref name="site"/> changes: every use of a
+    /// passed-in constant (whatever layer and parameter read it), else every context of the call.
+    /// </summary>
+    private static IEnumerable<(LayerRecord Record, string Parameter)> UsesOf(LayerSite site, string parameter, List<LayerRecord> layers)
+    {
+        if (site.IsPassedIn(parameter))
+        {
+            var origin = site.Arguments[parameter].Origin;
+            return layers.SelectMany(r => r.Site.Arguments.Where(a => a.Value.Origin == origin).Select(a => (r, a.Key)));
+        }
+
+        return layers.Where(r => r.Site.Call == site.Call).Select(r => (r, parameter));
+    }
+
+    /// <summary>The edits setting a layer's parameters, when they all fall in the diagnostic's file.</summary>
+    private static List<FixEdit>? ModelEdits(System.Func<SyntaxTree, SemanticModel?> models, SyntaxNode location, LayerSite site, IReadOnlyList<(string, long[])> changes, System.Threading.CancellationToken cancellationToken) =>
+        models(site.Call.SyntaxTree) is { } model && FixEdits.SetArguments(model, site, changes, cancellationToken) is { } edits && edits.All(e => e.Tree == location.SyntaxTree)
+            ? edits
+            : null;
 
     private static string? DropMessage(PairRecord pair)
     {

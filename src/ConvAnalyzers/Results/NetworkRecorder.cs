@@ -8,10 +8,18 @@ using Microsoft.CodeAnalysis;
 namespace ConvAnalyzers.Results;
 
 /// <summary>One layer applied to one input in one context: what it received, what came out, or the rules it broke.</summary>
-internal sealed record LayerRecord(LayerSite Site, string Context, string Input, Dim[] LayerInput, Dim[]? Output, LayerOutcome? Outcome, bool Certain, LayerSite? Producer);
+internal sealed record LayerRecord(LayerSite Site, string Context, string Input, Dim[] LayerInput, Dim[]? Output, LayerOutcome? Outcome, bool Certain, LayerSite? Producer)
+{
+    /// <summary>The module whose forward applied the layer, as messages name it (<see cref="NetworkRecorder.OwnerLabel"/>).</summary>
+    public string Owner { get; init; } = string.Empty;
+}
 
 /// <summary>A decoder ConvTranspose and the encoder layer it pairs with (DESIGN §3, the pairing stack).</summary>
-internal sealed record PairRecord(LayerSite Decoder, string Context, string Input, PendingPair Encoder, long[] DecoderInput, long[] DecoderOutput, bool Certain);
+internal sealed record PairRecord(LayerSite Decoder, string Context, string Input, PendingPair Encoder, long[] DecoderInput, long[] DecoderOutput, bool Certain)
+{
+    /// <summary>The module whose forward applied the decoder layer (<see cref="NetworkRecorder.OwnerLabel"/>).</summary>
+    public string Owner { get; init; } = string.Empty;
+}
 
 /// <summary>A tensor operation (cat, +, view, ...) that fails.</summary>
 internal sealed record OpRecord(SyntaxNode Syntax, string DiagnosticId, string Input, string Message, bool Certain)
@@ -30,6 +38,8 @@ internal sealed record OutputRecord(INamedTypeSymbol? Root, string Input, Dim[] 
 internal sealed class NetworkRecorder
 {
     private Dictionary<int, string> _keys = new();
+
+    private Dictionary<int, string> _creations = new();
 
     public List<LayerRecord> Layers { get; } = new();
 
@@ -60,6 +70,7 @@ internal sealed class NetworkRecorder
     public void SetRoot(State state, RefValue root, System.Func<ITypeSymbol, bool> isModuleType)
     {
         _keys = new Dictionary<int, string>();
+        _creations = new Dictionary<int, string>();
         Walk(state, root, string.Empty, isModuleType, 0);
     }
 
@@ -75,6 +86,7 @@ internal sealed class NetworkRecorder
         switch (state.Get(value))
         {
             case InstanceObject instance:
+                _creations[r.Id] = instance.Creation;
                 foreach (var (name, module) in instance.Registered)
                 {
                     Walk(state, module, Child(name), isModuleType, depth + 1);
@@ -111,10 +123,20 @@ internal sealed class NetworkRecorder
         }
     }
 
-    public void Layer(LayerRecord record) => Layers.Add(record);
+    /// <summary>
+    /// The module whose forward is running, as context messages name it (DESIGN §3): its named_modules() key, " = ",
+    /// and the call that created it with its evaluated arguments (<c>layers.stage1a = BasicBlock(64, 128, 2)</c>); the
+    /// root (and a module named_modules() does not list) is named by its creation alone; "" outside any module instance.
+    /// </summary>
+    public string OwnerLabel =>
+        CurrentModule != 0 && _creations.TryGetValue(CurrentModule, out var creation)
+            ? (KeyOf(CurrentModule) is { Length: > 0 } key and not "?" ? key + " = " + creation : creation)
+            : string.Empty;
+
+    public void Layer(LayerRecord record) => Layers.Add(record with { Owner = OwnerLabel });
 
     public void Pair(LayerSite decoder, string context, PendingPair encoder, long[] decoderInput, long[] decoderOutput, bool certain) =>
-        Pairs.Add(new PairRecord(decoder, context, InputLabel, encoder, decoderInput, decoderOutput, certain));
+        Pairs.Add(new PairRecord(decoder, context, InputLabel, encoder, decoderInput, decoderOutput, certain) { Owner = OwnerLabel });
 
     public void Op(SyntaxNode syntax, string id, string message, bool certain, SyntaxNode? layer = null) =>
         Ops.Add(new OpRecord(syntax, id, InputLabel, message, certain) { Layer = layer });

@@ -140,4 +140,45 @@ public sealed class NetworkAnalyzerTests
         Assert.Contains("= 30, but its encoder layer MaxPool2d received 31", Assert.Single(diagnostics, d => d.Id == "CONV005").GetMessage());
         Assert.Contains("[1,64,30,30] and [1,64,31,31]", Assert.Single(diagnostics, d => d.Id == "CONV010").GetMessage());
     }
+    private const string Stages = """
+        public sealed class BasicBlock : nn.Module<Tensor, Tensor>
+        {
+            private readonly nn.Module<Tensor, Tensor> conv;
+
+            public BasicBlock(long input, long output, long stride) : base(nameof(BasicBlock))
+            {
+                conv = nn.Conv2d(input, output, 3, stride: stride, padding: 1);
+                RegisterComponents();
+            }
+
+            public override Tensor forward(Tensor x) => conv.forward(x);
+        }
+
+        [ConvAnalyzers.InputShape(1, 64, 32, 32)]
+        public sealed class ResNet : nn.Module<Tensor, Tensor>
+        {
+            private readonly nn.Module<Tensor, Tensor> layers = nn.Sequential(("stage1a", new BasicBlock(64, 128, 2)), ("stage1b", new BasicBlock(STAGE1B, 128, 1)));
+
+            public ResNet() : base(nameof(ResNet)) => RegisterComponents();
+
+            public override Tensor forward(Tensor x) => layers.forward(x);
+        }
+        """;
+
+    [Fact]
+    public async Task A_layer_in_several_contexts_names_each_by_its_key_and_creating_call()
+    {
+        var diagnostics = await Diagnostics(NetworkAnalyzerSources.Usings + Stages.Replace("STAGE1B", "64"));
+        var conv004 = Assert.Single(diagnostics, d => d.Id == "CONV004");
+        Assert.StartsWith("for input [1,64,32,32] in layers.stage1b = BasicBlock(64, 128, 1): ", conv004.GetMessage());
+        Assert.Equal("64", conv004.Location.SourceTree!.GetText().ToString(conv004.Location.SourceSpan));
+        Assert.Equal("128", conv004.Properties["edit.text"]);
+
+        var trace = Assert.Single(diagnostics, d => d.Id == "CONV000").GetMessage();
+        Assert.StartsWith("in layers.stage1a = BasicBlock(64, 128, 2): [1,64,32,32] → [1,128,16,16]", trace);
+    }
+
+    [Fact]
+    public Task A_constant_passed_to_a_block_is_where_the_channel_mismatch_goes() =>
+        Test(NetworkAnalyzerSources.Usings + Stages.Replace("STAGE1B", "{|CONV004:64|}")).RunAsync();
 }

@@ -1,0 +1,200 @@
+using ConvAnalyzers.Analyzers;
+using ConvAnalyzers.CodeFixes;
+using ConvAnalyzers.Generators;
+using ConvAnalyzers.TestSources;
+using ConvAnalyzers.Tests.Verifiers;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Xunit;
+using VerifyChannels = ConvAnalyzers.Tests.Verifiers.CSharpCodeFixVerifier<ConvAnalyzers.Analyzers.NetworkAnalyzer, ConvAnalyzers.CodeFixes.ChannelMismatchFixer>;
+using VerifyDecoder = ConvAnalyzers.Tests.Verifiers.CSharpCodeFixVerifier<ConvAnalyzers.Analyzers.NetworkAnalyzer, ConvAnalyzers.CodeFixes.DecoderMismatchFixer>;
+using VerifyOutputPadding = ConvAnalyzers.Tests.Verifiers.CSharpCodeFixVerifier<ConvAnalyzers.Analyzers.LayerAnalyzer, ConvAnalyzers.CodeFixes.OutputPaddingFixer>;
+
+namespace ConvAnalyzers.Tests.CodeFixes;
+
+/// <summary>
+/// Fixes where the responsible value lives (DESIGN §3): a constant passed to a block's constructor or a helper is
+/// edited where it is written; a literal shared by several contexts is edited only when every context needs that edit.
+/// </summary>
+public sealed class ContextFixTests
+{
+    private const string DoubleConv = """
+
+        public sealed class DoubleConv : nn.Module<Tensor, Tensor>
+        {
+            private readonly nn.Module<Tensor, Tensor> net;
+
+            public DoubleConv(long input, long output) : base(nameof(DoubleConv))
+            {
+                net = nn.Sequential(nn.Conv2d(input, output, 3, padding: 1), nn.BatchNorm2d(output), nn.ReLU(), nn.Conv2d(output, output, 3, padding: 1), nn.ReLU());
+                RegisterComponents();
+            }
+
+            public override Tensor forward(Tensor x) => net.forward(x);
+        }
+        """;
+
+    private static string UNetStem(string second) => NetworkAnalyzerSources.Usings + $$"""
+        [ConvAnalyzers.InputShape(1, 3, 64, 64)]
+        public sealed class UNetStem : nn.Module<Tensor, Tensor>
+        {
+            private readonly nn.Module<Tensor, Tensor> first = new DoubleConv(3, 32);
+            private readonly nn.Module<Tensor, Tensor> second = {{second}};
+
+            public UNetStem() : base(nameof(UNetStem)) => RegisterComponents();
+
+            public override Tensor forward(Tensor x) => second.forward(first.forward(x));
+        }
+        """ + DoubleConv;
+
+    [Fact]
+    public Task A_block_constructor_argument_is_fixed_where_it_is_written() =>
+        VerifyChannels.VerifyCodeFixAsync(UNetStem("new DoubleConv({|CONV004:64|}, 128)"), UNetStem("new DoubleConv(32, 128)"), ChannelMismatchFixer.EquivalenceKey);
+
+    [Fact]
+    public async Task The_message_names_the_block_by_its_key_and_creating_call()
+    {
+        var compilation = await TestCompilation.CreateAsync(UNetStem("new DoubleConv(64, 128)"), (AttributesGenerator.HintName, AttributesGenerator.Source));
+        var diagnostics = await compilation.WithAnalyzers([new NetworkAnalyzer()]).GetAnalyzerDiagnosticsAsync();
+        var message = Assert.Single(diagnostics, d => d.Id == "CONV004").GetMessage();
+        Assert.StartsWith("for input [1,3,64,64] in second = DoubleConv(64, 128): ", message);
+        Assert.Contains("64 channels", message);
+    }
+
+    private const string Blocks = """
+
+        public static class Blocks
+        {
+            public static nn.Module<Tensor, Tensor> ConvBnAct(long input, long output, long kernel, long stride) =>
+                nn.Sequential(nn.Conv2d(input, output, kernel, stride: stride, padding: kernel / 2), nn.BatchNorm2d(output), nn.ReLU());
+        }
+        """;
+
+    private static string Backbone(string down) => NetworkAnalyzerSources.Usings + $$"""
+        [ConvAnalyzers.InputShape(1, 3, 32, 32)]
+        public sealed class Backbone : nn.Module<Tensor, Tensor>
+        {
+            private readonly nn.Module<Tensor, Tensor> net = nn.Sequential(Blocks.ConvBnAct(3, 16, 3, 1), {{down}});
+
+            public Backbone() : base(nameof(Backbone)) => RegisterComponents();
+
+            public override Tensor forward(Tensor x) => net.forward(x);
+        }
+        """ + Blocks;
+
+    [Fact]
+    public Task A_helper_argument_is_fixed_where_it_is_written() =>
+        VerifyChannels.VerifyCodeFixAsync(Backbone("Blocks.ConvBnAct({|CONV004:32|}, 64, 3, 2)"), Backbone("Blocks.ConvBnAct(16, 64, 3, 2)"), ChannelMismatchFixer.EquivalenceKey);
+
+    private static string Heads(string head, string forward) => NetworkAnalyzerSources.Usings + $$"""
+        public sealed class Head : nn.Module<Tensor, Tensor>
+        {
+            private readonly nn.Module<Tensor, Tensor> conv = {{head}};
+
+            public Head() : base(nameof(Head)) => RegisterComponents();
+
+            public override Tensor forward(Tensor x) => conv.forward(x);
+        }
+
+        [ConvAnalyzers.InputShape(1, 32, 8, 8)]
+        public sealed class ThreeHeads : nn.Module<Tensor, Tensor>
+        {
+            private readonly nn.Module<Tensor, Tensor> squeeze = nn.Conv2d(32, 16, 1);
+            private readonly nn.Module<Tensor, Tensor> a = new Head();
+            private readonly nn.Module<Tensor, Tensor> b = new Head();
+            private readonly nn.Module<Tensor, Tensor> c = new Head();
+
+            public ThreeHeads() : base(nameof(ThreeHeads)) => RegisterComponents();
+
+            public override Tensor forward(Tensor x) => {{forward}};
+        }
+        """;
+
+    [Fact]
+    public Task A_literal_shared_by_every_context_is_fixed_when_every_context_needs_the_same_value() =>
+        VerifyChannels.VerifyCodeFixAsync(
+            Heads("{|CONV004:nn.Conv2d(16, 8, 1)|}", "a.forward(x) + b.forward(x) + c.forward(x)"),
+            Heads("nn.Conv2d(32, 8, 1)", "a.forward(x) + b.forward(x) + c.forward(x)"),
+            ChannelMismatchFixer.EquivalenceKey);
+
+    [Fact]
+    public Task A_literal_shared_by_contexts_that_disagree_is_not_fixed()
+    {
+        // Head a receives 16 channels and works; b and c receive 32: setting the literal to 32 would break a.
+        var source = Heads("{|CONV004:nn.Conv2d(16, 8, 1)|}", "a.forward(squeeze.forward(x)) + b.forward(x) + c.forward(x)");
+        return new VerifyChannels.Test { TestCode = source, FixedCode = source, NumberOfIncrementalIterations = 0, NumberOfFixAllIterations = 0 }.RunAsync();
+    }
+
+    [Fact]
+    public async Task A_shared_literal_message_names_each_failing_context_by_key_and_creation()
+    {
+        var compilation = await TestCompilation.CreateAsync(
+            TestMarkup.Strip(Heads("nn.Conv2d(16, 8, 1)", "a.forward(squeeze.forward(x)) + b.forward(x) + c.forward(x)")),
+            (AttributesGenerator.HintName, AttributesGenerator.Source));
+        var diagnostics = await compilation.WithAnalyzers([new NetworkAnalyzer()]).GetAnalyzerDiagnosticsAsync();
+        var conv004 = Assert.Single(diagnostics, d => d.Id == "CONV004");
+        Assert.StartsWith("for input [1,32,8,8] in b = Head() and [1,32,8,8] in c = Head(): ", conv004.GetMessage());
+        Assert.False(conv004.Properties.ContainsKey("edit.span"));
+    }
+
+    private static string Decoders(string up2, string up3) => NetworkAnalyzerSources.Usings + $$"""
+        public sealed class Up : nn.Module<Tensor, Tensor>
+        {
+            private readonly nn.Module<Tensor, Tensor> up;
+
+            public Up(long channels, long outputPadding) : base(nameof(Up))
+            {
+                up = nn.ConvTranspose2d(channels, channels, 3, stride: 2, padding: 1, output_padding: outputPadding);
+                RegisterComponents();
+            }
+
+            public override Tensor forward(Tensor x) => up.forward(x);
+        }
+
+        [ConvAnalyzers.InputShape(1, 8, 32, 32)]
+        public sealed class Twice : nn.Module<Tensor, Tensor>
+        {
+            private readonly nn.Module<Tensor, Tensor> down1 = nn.Conv2d(8, 8, 3, stride: 2, padding: 1);
+            private readonly nn.Module<Tensor, Tensor> down2 = nn.Conv2d(8, 8, 3, stride: 2, padding: 1);
+            private readonly nn.Module<Tensor, Tensor> up2 = {{up2}};
+            private readonly nn.Module<Tensor, Tensor> up1 = {{up3}};
+
+            public Twice() : base(nameof(Twice)) => RegisterComponents();
+
+            public override Tensor forward(Tensor x) => up1.forward(up2.forward(down2.forward(down1.forward(x))));
+        }
+        """;
+
+    [Fact]
+    public Task A_decoder_output_padding_passed_to_a_block_is_fixed_at_that_argument() =>
+        VerifyDecoder.VerifyCodeFixAsync(
+            Decoders("new Up(8, 1)", "new Up(8, {|CONV005:0|})"),
+            Decoders("new Up(8, 1)", "new Up(8, 1)"),
+            DecoderMismatchFixer.EquivalenceKey);
+
+    private static string UpBlocks(string second) => LayerAnalyzerSources.Usings + $$"""
+        public sealed class Up : nn.Module<Tensor, Tensor>
+        {
+            private readonly nn.Module<Tensor, Tensor> up;
+
+            public Up(long padding, long outputPadding) : base(nameof(Up))
+            {
+                up = nn.ConvTranspose2d(4, 4, 3, stride: 2, padding: padding, output_padding: outputPadding);
+                RegisterComponents();
+            }
+
+            public override Tensor forward(Tensor x) => up.forward(x);
+        }
+
+        public static class Decoders
+        {
+            public static Up First() => new Up(1, 1);
+
+            public static Up Second() => {{second}};
+        }
+        """;
+
+    [Fact]
+    public Task An_output_padding_passed_to_a_block_is_fixed_with_its_padding_at_the_creating_call() =>
+        VerifyOutputPadding.VerifyCodeFixAsync(UpBlocks("new Up(2, {|CONV001:3|})"), UpBlocks("new Up(1, 1)"), OutputPaddingFixer.SameSizeKey);
+}
