@@ -43,8 +43,8 @@ public sealed class BindingFloorAnalyzer : DiagnosticAnalyzer
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.RegisterSemanticModelAction(model =>
         {
-            foreach (var _ in ConvAnalyzers.Binding.CandidateInvocations.Find(model.SemanticModel, null, ConvAnalyzers.Extraction.TorchSharpSymbols.FactoryWords,
-                i => ConvAnalyzers.Extraction.TorchSharpSymbols.IsFactoryName(ConvAnalyzers.Binding.CandidateInvocations.CalledName(i)), model.CancellationToken))
+            foreach (var _ in ConvAnalyzers.Binding.CandidateInvocations.Find(model.SemanticModel, null, ConvAnalyzers.Binding.LayerTable.FactoryWords,
+                i => ConvAnalyzers.Binding.CandidateInvocations.CalledName(i) is { } name && ConvAnalyzers.Binding.LayerTable.Factories.ContainsKey(name), model.CancellationToken))
             {
                 Interlocked.Increment(ref Operations);
             }

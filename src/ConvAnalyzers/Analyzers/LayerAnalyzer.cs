@@ -26,7 +26,6 @@ namespace ConvAnalyzers.Analyzers;
 public sealed class LayerAnalyzer : DiagnosticAnalyzer
 {
     /// <summary>Every conv-family factory name contains one of these: a file without any builds no layer.</summary>
-    private static readonly string[] FactoryWords = ["Conv", "Pool", "Unpool", "Upsample", "BatchNorm", "Linear", "latten"];
 
     /// <summary>CONV001's fix: a legal (padding, output_padding) with the same output size, or the largest legal output_padding.</summary>
     public const string SameSizeFix = "same_size";
@@ -55,7 +54,7 @@ public sealed class LayerAnalyzer : DiagnosticAnalyzer
             start.RegisterSemanticModelAction(static context =>
             {
                 var tree = context.SemanticModel.SyntaxTree;
-                if (!CandidateInvocations.Mentions(tree.GetText(context.CancellationToken), FactoryWords))
+                if (!CandidateInvocations.Mentions(tree.GetText(context.CancellationToken), LayerTable.FactoryWords))
                 {
                     return;
                 }

@@ -4,7 +4,6 @@ using System.Linq;
 using System.Threading;
 using ConvAnalyzers.Arithmetic;
 using ConvAnalyzers.Binding;
-using ConvAnalyzers.Extraction;
 using TensorValue = ConvAnalyzers.Interpretation.TensorValue;
 using ConvAnalyzers.Interpretation;
 using ConvAnalyzers.Results;

@@ -41,6 +41,9 @@ internal static class LayerTable
         ["Unflatten"] = (LayerKind.Unflatten, 0),
     };
 
+    /// <summary>Words every factory name of <see cref="Factories"/> contains: the text prefilter of the layer analyzer.</summary>
+    public static readonly string[] FactoryWords = ["Conv", "Pool", "Unpool", "Upsample", "BatchNorm", "Linear", "latten"];
+
     /// <summary><c>torch.nn.functional</c> forms of the geometry layers.</summary>
     public static readonly Dictionary<string, (LayerKind Kind, int Rank)> Functionals = new()
     {
