@@ -111,7 +111,22 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
 
     private static IEnumerable<Finding> Diagnose(List<NetworkRuns.Run> runs, ShapeAttributes attributes, System.Func<SyntaxTree, SemanticModel?> models, System.Threading.CancellationToken cancellationToken)
     {
-        var origins = new HashSet<SyntaxTree>(runs.SelectMany(r => r.Origins));
+        // Each finding is compilation-end only when a run it comes from started in another file (DESIGN §3, editor visibility).
+        var originOf = new Dictionary<object, HashSet<SyntaxTree>>();
+        foreach (var run in runs)
+        {
+            foreach (var record in run.Recorder.Layers.Cast<object>().Concat(run.Recorder.Pairs).Concat(run.Recorder.Ops).Concat(run.Recorder.Unknowns))
+            {
+                if (!originOf.TryGetValue(record, out var trees))
+                {
+                    originOf[record] = trees = new HashSet<SyntaxTree>();
+                }
+
+                trees.UnionWith(run.Origins);
+            }
+        }
+
+        IReadOnlyCollection<SyntaxTree> OriginsOf(IEnumerable<object> records) => new HashSet<SyntaxTree>(records.SelectMany(r => originOf.TryGetValue(r, out var t) ? t : Enumerable.Empty<SyntaxTree>()));
         var layers = runs.SelectMany(r => r.Recorder.Layers).ToList();
         var findings = new List<Finding>();
         var failedSites = new HashSet<SyntaxNode>();
@@ -127,7 +142,7 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
                 + $"{Dim.Format(r.LayerInput)} → {Dim.Format(r.Output!)}"
                 + (r.Outcome is { Arithmetic.Count: > 0 } o ? " (" + string.Join("; ", o.Arithmetic) + ")" : string.Empty)).Distinct().ToList();
             findings.Add(new Finding(DiagnosticDescriptors.ShapeTrace, group.Key.GetLocation(), string.Join(" | ", traces),
-                ImmutableDictionary<string, string?>.Empty.Add("shapes", string.Join(";", entries)), origins));
+                ImmutableDictionary<string, string?>.Empty.Add("shapes", string.Join(";", entries)), OriginsOf(records)));
         }
 
         // Layer failures on an input, at the value responsible.
@@ -193,7 +208,7 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
 
             var label = ContextLabels(layers.Where(l => l.Site.Call == first.Record.Site.Call).ToList());
             var message = Join(group.Select(f => (Label(f.Record.Input, label(f.Record)), f.Violation.Message)));
-            findings.Add(new Finding(descriptor, location.GetLocation(), message, properties, origins, additional));
+            findings.Add(new Finding(descriptor, location.GetLocation(), message, properties, OriginsOf(group.Select(f => f.Record)), additional));
         }
 
         // CONV005 and CONV008: the pairing stack.
@@ -252,14 +267,14 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
 
                 var label = ContextLabels(allPairs.Where(p => p.Decoder.Call == call).ToList());
                 findings.Add(new Finding(DiagnosticDescriptors.DecoderMismatch, group.Key.GetLocation(),
-                    Join(mismatches.Select(m => (Label(m.Pair.Input, label(m.Pair)), m.Mismatch!.Message))), properties, origins));
+                    Join(mismatches.Select(m => (Label(m.Pair.Input, label(m.Pair)), m.Mismatch!.Message))), properties, OriginsOf(mismatches.Select(m => m.Pair))));
             }
         }
 
         foreach (var drop in pairs.Select(p => (p, Message: DropMessage(p))).Where(d => d.Message is not null).GroupBy(d => d.p.Encoder.Encoder.Call))
         {
             findings.Add(new Finding(DiagnosticDescriptors.EncoderDropsRows, drop.Key.GetLocation(), Join(drop.Select(d => (d.p.Input, d.Message!))),
-                ImmutableDictionary<string, string?>.Empty, origins));
+                ImmutableDictionary<string, string?>.Empty, OriginsOf(drop.Select(d => d.p))));
         }
 
         // CONV010 and tensor-op failures.
@@ -273,7 +288,7 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
                 _ => DiagnosticDescriptors.JoinMismatch,
             };
             var opProperties = group.First().Layer is { } layer ? ImmutableDictionary<string, string?>.Empty.Add("layer", Span(layer)) : ImmutableDictionary<string, string?>.Empty;
-            findings.Add(new Finding(descriptor, group.Key.Syntax.GetLocation(), Join(group.Select(o => (o.Input, o.Message))), opProperties, origins));
+            findings.Add(new Finding(descriptor, group.Key.Syntax.GetLocation(), Join(group.Select(o => (o.Input, o.Message))), opProperties, OriginsOf(group)));
         }
 
         // CONV012: reached, but no shape.
@@ -281,7 +296,7 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
         {
             var reasons = group.Select(u => u.Reason).Distinct().ToList();
             findings.Add(new Finding(DiagnosticDescriptors.ShapeUnknown, group.Key.GetLocation(), $"{group.First().Site.Name} has no known output shape: {string.Join("; ", reasons)}",
-                ImmutableDictionary<string, string?>.Empty.Add("layer", Span(group.Key)), origins));
+                ImmutableDictionary<string, string?>.Empty.Add("layer", Span(group.Key)), OriginsOf(group)));
         }
 
         // CONV009: the declared output.

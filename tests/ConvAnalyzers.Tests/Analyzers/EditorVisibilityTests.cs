@@ -332,6 +332,10 @@ public sealed class EditorVisibilityTests
         Assert.Equal(["CONV000", "CONV004"], remote.Select(d => d.Id).Order());
         Assert.All(remote, d => Assert.True(IsCompilationEnd(d), $"{Describe(d)} is not a compilation-end diagnostic"));
         Assert.DoesNotContain(analysis.PerDocument["Mixed.cs"], d => remote.Any(r => Describe(r) == Describe(d)));
+
+        // The root declared and run in this file keeps its own diagnostics per document.
+        Assert.All(local, d => Assert.False(IsCompilationEnd(d), $"{Describe(d)} is a compilation-end diagnostic"));
+        Assert.Equal(local.Select(Describe), analysis.PerDocument["Mixed.cs"].Where(d => Text(d) == "nn.Conv2d(4, 8, 3)").Select(Describe));
     }
 
     [Fact]
