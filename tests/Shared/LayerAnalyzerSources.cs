@@ -94,17 +94,20 @@ public static class LayerAnalyzerSources
                     var b = nn.ConvTranspose2d(1, 1, 2, stride: stride, output_padding: 2);
                     foreach (var s in new long[] { 1, 2 })
                     {
-                        var c = nn.ConvTranspose2d(1, 1, 2, stride: s, output_padding: 1);
+                        // The first iteration has stride 1: output_padding 1 is rejected there.
+                        var c = nn.ConvTranspose2d(1, 1, 2, stride: s, {|CONV001:output_padding: 1|});
                     }
 
                     var layers = new List<nn.Module<Tensor, Tensor>>();
                     for (long i = 0; i < 3; i++)
                     {
-                        layers.Add(nn.Conv2d(3, 3, 3, stride: i));
+                        // The first iteration has stride 0.
+                        layers.Add(nn.Conv2d(3, 3, 3, {|CONV002:stride: i|}));
                     }
 
                     var (p, q) = (1L, 2L);
-                    var d = nn.Conv2d(3, 3, 3, stride: p - 1);
+                    var d = nn.Conv2d(3, 3, 3, {|CONV002:stride: p - 1|});
+                    var e = nn.Conv2d(3, 3, 3, stride: q - 1);
                 }
             }
             """,

@@ -66,7 +66,6 @@ public sealed class AnalyzerTestSourcesRunTests
     /// </summary>
     private static readonly HashSet<(string Case, string Call)> UnreadByTheLayerAnalyzer = new()
     {
-        ("Unknown_values_are_silent", "nn.Conv2d(3, 3, 3, stride: p - 1)"),
     };
 
     public static TheoryData<string> Cases() => new(LayerAnalyzerSources.All.Keys.Except(LayerAnalyzerSources.Incomplete));
@@ -148,9 +147,12 @@ public sealed class AnalyzerTestSourcesRunTests
 
             if (contexts.TryGetValue(invocation, out var several))
             {
-                if (reported && several.Any(g => ShapeAlgebra.Validate(g).Count == 0 && ShapeAlgebra.Validate(g, OutputPaddingSemantics.PerDimension).Count == 0))
+                // Built several ways (loop iterations, branches): a report needs at least one invalid way. Which of them
+                // runs for certain (every iteration of an unrolled loop does; a branch may not) is the interpreter's
+                // guard logic, checked by the analyzer tests' markup.
+                if (reported && several.All(g => ShapeAlgebra.Validate(g).Count == 0 && ShapeAlgebra.Validate(g, OutputPaddingSemantics.PerDimension).Count == 0))
                 {
-                    failures.Add($"{text}: reported although some path builds it with valid arguments");
+                    failures.Add($"{text}: reported although every way it is built has valid arguments");
                 }
 
                 continue;

@@ -6,44 +6,7 @@ namespace ConvAnalyzers.Tests.Analyzers;
 
 public sealed class LayerAnalyzerTests
 {
-    /// <summary>
-    /// The shared case with loops is replaced below: written for the old constant reader, it marked silent two layers
-    /// the interpreter now unrolls to known values that TorchSharp rejects (the contract: report facts from known values).
-    /// </summary>
-    private const string ReplacedCase = "Unknown_values_are_silent";
-
-    public static TheoryData<string> Cases() => new(LayerAnalyzerSources.All.Keys.Where(k => k != ReplacedCase));
-
-    [Fact]
-    public Task Unknown_values_are_silent_and_unrolled_loops_are_checked_per_iteration() => VerifyCS.VerifyAnalyzerAsync(LayerAnalyzerSources.Usings + """
-        class C
-        {
-            static long stride = 2;
-            nn.Module<Tensor, Tensor> Helper(long op) => nn.ConvTranspose2d(1, 1, 2, stride: 2, output_padding: op);
-            void M(int arg)
-            {
-                var k = 3;
-                k = arg;
-                var a = nn.ConvTranspose2d(1, 1, k, stride: 1, output_padding: k);
-                var b = nn.ConvTranspose2d(1, 1, 2, stride: stride, output_padding: 2);
-                foreach (var s in new long[] { 1, 2 })
-                {
-                    // The first iteration has stride 1: output_padding 1 is rejected there.
-                    var c = nn.ConvTranspose2d(1, 1, 2, stride: s, {|CONV001:output_padding: 1|});
-                }
-
-                var layers = new List<nn.Module<Tensor, Tensor>>();
-                for (long i = 0; i < 3; i++)
-                {
-                    // The first iteration has stride 0.
-                    layers.Add(nn.Conv2d(3, 3, 3, {|CONV002:stride: i|}));
-                }
-
-                var (p, q) = (1L, 2L);
-                var d = nn.Conv2d(3, 3, 3, stride: q - 1);
-            }
-        }
-        """);
+    public static TheoryData<string> Cases() => new(LayerAnalyzerSources.All.Keys);
 
     [Fact]
     public Task A_constant_passed_to_a_block_is_reported_where_it_is_written() => VerifyCS.VerifyAnalyzerAsync(LayerAnalyzerSources.Usings + """
