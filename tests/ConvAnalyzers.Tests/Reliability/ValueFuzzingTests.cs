@@ -85,7 +85,8 @@ public sealed class ValueFuzzingTests
 
     /// <summary>
     /// The layer call the diagnostic sits in breaks a rule with that ID, as the arithmetic sees it, with the geometry
-    /// the interpreter builds for that call (every geometry, when the call is built with several).
+    /// the interpreter builds for that call (one of them, when the call is built with several: an unrolled loop's
+    /// iteration that breaks a rule fails the program; which ways run for certain is the analyzer tests' markup).
     /// </summary>
     private static bool AgreesWithArithmetic(Compilation compilation, Diagnostic diagnostic)
     {
@@ -104,7 +105,7 @@ public sealed class ValueFuzzingTests
                         .Any(r => message.Contains(RuleInfo.Of(r) switch { _ when r == Rule.ArithmeticOverflow => "overflows a 64-bit integer", _ when r == Rule.OutputSizeOutOfRange => "valid sizes range from", _ => "Padding" }, StringComparison.Ordinal));
                 }
 
-                return geometries.All(g => ShapeAlgebra.Validate(g, OutputPaddingSemantics.TorchSharpForward)
+                return geometries.Any(g => ShapeAlgebra.Validate(g, OutputPaddingSemantics.TorchSharpForward)
                     .Concat(ShapeAlgebra.Validate(g, OutputPaddingSemantics.PerDimension))
                     .Any(v => v.DiagnosticId == diagnostic.Id));
             }
