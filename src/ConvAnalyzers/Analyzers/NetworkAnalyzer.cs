@@ -51,6 +51,7 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
 
             var attributes = ShapeAttributes.For(start.Compilation);
             var elsewhere = new ConcurrentDictionary<(string Id, Location Location, string Message), Diagnostic>();
+            var creations = new System.Lazy<CreationIndex>(() => CreationIndex.Build(start.Compilation, System.Threading.CancellationToken.None), System.Threading.LazyThreadSafetyMode.ExecutionAndPublication);
             start.RegisterSemanticModelAction(context =>
             {
                 var tree = context.SemanticModel.SyntaxTree;
@@ -64,7 +65,7 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
                 // One library per file action: the interpreter's state is not shared between threads.
                 var library = TorchLibrary.Create(context.SemanticModel.Compilation)!;
                 var compilation = context.SemanticModel.Compilation;
-                var runs = new NetworkRuns(compilation, library, attributes, context.CancellationToken).RunsOf(tree, context.SemanticModel).ToList();
+                var runs = new NetworkRuns(compilation, library, attributes, context.CancellationToken, creations).RunsOf(tree, context.SemanticModel).ToList();
                 var models = new Dictionary<SyntaxTree, SemanticModel> { [tree] = context.SemanticModel };
                 SemanticModel? ModelOf(SyntaxTree t)
                 {

@@ -25,12 +25,16 @@ internal sealed class NetworkRuns
     private readonly ShapeAttributes _attributes;
     private readonly CancellationToken _cancellationToken;
 
-    public NetworkRuns(Compilation compilation, TorchLibrary library, ShapeAttributes attributes, CancellationToken cancellationToken)
+    private readonly System.Lazy<CreationIndex> _creations;
+
+    /// <param name="creations">The compilation's creation index, shared between files (built here when not given).</param>
+    public NetworkRuns(Compilation compilation, TorchLibrary library, ShapeAttributes attributes, CancellationToken cancellationToken, System.Lazy<CreationIndex>? creations = null)
     {
         _compilation = compilation;
         _library = library;
         _attributes = attributes;
         _cancellationToken = cancellationToken;
+        _creations = creations ?? new System.Lazy<CreationIndex>(() => CreationIndex.Build(compilation, cancellationToken));
     }
 
     /// <summary>One run: what it found, and the files whose code gave it its root, creation site or input.</summary>
@@ -273,13 +277,8 @@ internal sealed class NetworkRuns
     /// </summary>
     private IEnumerable<(SyntaxNode Creation, IMethodSymbol Method)> CreationSites(INamedTypeSymbol type)
     {
-        foreach (var tree in _compilation.SyntaxTrees)
+        foreach (var tree in _creations.Value.FilesCreating(type.Name, _cancellationToken))
         {
-            if (!CandidateInvocations.Mentions(tree.GetText(_cancellationToken), [type.Name]))
-            {
-                continue;
-            }
-
             SemanticModel? model = null;
             foreach (var node in tree.GetRoot(_cancellationToken).DescendantNodes().OfType<BaseObjectCreationExpressionSyntax>())
             {
