@@ -90,7 +90,8 @@ internal sealed class TorchLibrary : ILibraryModel
             }
         }
 
-        return type?.ContainingNamespace?.ToDisplayString() is "TorchSharp.Modules" or "TorchSharp";
+        return type?.ContainingNamespace is { } ns && (ns.Name == "TorchSharp" && ns.ContainingNamespace is { IsGlobalNamespace: true }
+            || ns is { Name: "Modules", ContainingNamespace: { Name: "TorchSharp", ContainingNamespace.IsGlobalNamespace: true } });
     }
 
     public Value? Intercept(Interpreter interpreter, Frame frame, State state, IMethodSymbol method, Value? receiver, Value[] arguments, IOperation operation) =>

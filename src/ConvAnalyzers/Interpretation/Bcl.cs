@@ -56,7 +56,7 @@ internal static class Bcl
             return null;
         }
 
-        if (type.SpecialType == SpecialType.None && type.ToDisplayString() == "System.Math" && arguments.Length is 1 or 2)
+        if (Is(type, "Math", "System") && arguments.Length is 1 or 2)
         {
             return MathCall(method.Name, arguments, operation);
         }
@@ -89,7 +89,7 @@ internal static class Bcl
             return ListCall(interpreter, state, (RefValue)receiver!, list, method, arguments, operation);
         }
 
-        if (type.ToDisplayString() == "System.Linq.Enumerable" && arguments.Length >= 1 && state.Get<SequenceObject>(arguments[0]) is { } items)
+        if (Is(type, "Enumerable", "System", "Linq") && arguments.Length >= 1 && state.Get<SequenceObject>(arguments[0]) is { } items)
         {
             switch (method.Name)
             {
@@ -106,7 +106,7 @@ internal static class Bcl
             }
         }
 
-        if (type.ToDisplayString() == "System.Linq.Enumerable" && method.Name == "Range" && arguments.Length == 2
+        if (Is(type, "Enumerable", "System", "Linq") && method.Name == "Range" && arguments.Length == 2
             && arguments[0].AsLong() is long start && arguments[1].AsLong() is long count && count >= 0 && count <= interpreter.Budget.MaxSequenceLength)
         {
             return interpreter.New(state, new SequenceObject(Enumerable.Range(0, (int)count).Select(i => (Value)Values.Number(start + i)).ToImmutableList(), false), operation.Syntax);
@@ -194,14 +194,33 @@ internal static class Bcl
         return null;
     }
 
-    public static bool IsList(INamedTypeSymbol type) =>
-        type.OriginalDefinition.ToDisplayString() == "System.Collections.Generic.List<T>";
+    public static bool IsList(INamedTypeSymbol type) => type.Arity == 1 && Is(type, "List", "System", "Collections", "Generic");
 
-    private static bool IsSequenceType(INamedTypeSymbol type)
+    private static bool IsSequenceType(INamedTypeSymbol type) =>
+        type.TypeKind == TypeKind.Array || Is(type, "Array", "System")
+        || (type.Arity == 1 && type.Name is "List" or "IList" or "ICollection" or "IReadOnlyList" or "IReadOnlyCollection" or "IEnumerable"
+            && Is(type, type.Name, "System", "Collections", "Generic"))
+        || (type.Arity == 0 && Is(type, "IEnumerable", "System", "Collections"));
+
+    /// <summary>The type's name and namespace (outermost first), compared without building display strings.</summary>
+    private static bool Is(INamedTypeSymbol type, string name, params string[] namespaces)
     {
-        var name = type.OriginalDefinition.ToDisplayString();
-        return type.TypeKind == TypeKind.Array || name is "System.Collections.Generic.List<T>" or "System.Array" or "System.Collections.Generic.IList<T>"
-            or "System.Collections.Generic.ICollection<T>" or "System.Collections.Generic.IReadOnlyList<T>" or "System.Collections.Generic.IReadOnlyCollection<T>"
-            or "System.Collections.Generic.IEnumerable<T>" or "System.Collections.IEnumerable" or "System.Collections.Generic.IList<T>";
+        if (type.Name != name || type.ContainingType is not null)
+        {
+            return false;
+        }
+
+        var ns = type.ContainingNamespace;
+        for (var i = namespaces.Length - 1; i >= 0; i--)
+        {
+            if (ns is null || ns.Name != namespaces[i])
+            {
+                return false;
+            }
+
+            ns = ns.ContainingNamespace;
+        }
+
+        return ns is { IsGlobalNamespace: true };
     }
 }
