@@ -277,7 +277,7 @@ internal sealed class NetworkRuns
     /// </summary>
     private IEnumerable<(SyntaxNode Creation, IMethodSymbol Method)> CreationSites(INamedTypeSymbol type)
     {
-        foreach (var tree in _creations.Value.FilesCreating(type.Name, _cancellationToken))
+        foreach (var tree in _creations.Value.FilesCreating(type.Name))
         {
             SemanticModel? model = null;
             foreach (var node in tree.GetRoot(_cancellationToken).DescendantNodes().OfType<BaseObjectCreationExpressionSyntax>())

@@ -13,8 +13,11 @@ internal sealed class CreationIndex
 {
     private readonly Dictionary<string, List<SyntaxTree>> _byName = new(System.StringComparer.Ordinal);
 
-    /// <summary>Files with a target-typed <c>new(...)</c>: the type is not written, so any root may be created there.</summary>
-    private readonly List<SyntaxTree> _targetTyped = new();
+    /// <summary>
+    /// Files with a target-typed <c>new(...)</c>, with the words of their text: the type is not written at the
+    /// <c>new</c>, so a root may be created there when the file names it (as the declared type of the target).
+    /// </summary>
+    private readonly List<(SyntaxTree Tree, HashSet<string> Words)> _targetTyped = new();
 
     private CreationIndex()
     {
@@ -101,7 +104,7 @@ internal sealed class CreationIndex
 
             if (targetTyped)
             {
-                index._targetTyped.Add(tree);
+                index._targetTyped.Add((tree, Words(text)));
             }
         }
 
@@ -110,10 +113,32 @@ internal sealed class CreationIndex
 
     private static bool IsNamePart(char c) => char.IsLetterOrDigit(c) || c == '_';
 
-    /// <summary>The files that may create a type of this simple name, in compilation order.</summary>
-    /// A target-typed <c>new(...)</c> counts where the file mentions the name (its target's declared type).
-    public IEnumerable<SyntaxTree> FilesCreating(string name, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// The files that may create a type of this simple name, in compilation order; a target-typed <c>new(...)</c>
+    /// counts where the file mentions the name (its target's declared type).
+    /// </summary>
+    public IEnumerable<SyntaxTree> FilesCreating(string name) =>
         (_byName.TryGetValue(name, out var trees) ? trees : Enumerable.Empty<SyntaxTree>())
-            .Concat(_targetTyped.Where(t => CandidateInvocations.Mentions(t.GetText(cancellationToken), [name])))
+            .Concat(_targetTyped.Where(t => t.Words.Contains(name)).Select(t => t.Tree))
             .Distinct();
+
+    private static HashSet<string> Words(string text)
+    {
+        var words = new HashSet<string>(System.StringComparer.Ordinal);
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (char.IsLetter(text[i]) || text[i] == '_')
+            {
+                var start = i;
+                while (i < text.Length && IsNamePart(text[i]))
+                {
+                    i++;
+                }
+
+                words.Add(text.Substring(start, i - start));
+            }
+        }
+
+        return words;
+    }
 }
