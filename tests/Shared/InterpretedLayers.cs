@@ -4,6 +4,8 @@ using ConvAnalyzers.Binding;
 using ConvAnalyzers.Interpretation;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.FlowAnalysis;
+using Microsoft.CodeAnalysis.Operations;
 
 namespace ConvAnalyzers.TestSources;
 
@@ -45,6 +47,27 @@ internal static class InterpretedLayers
                 {
                     var @this = method.IsStatic ? null : instance ?? new UnknownValue($"an instance of {type.Name}");
                     interpreter.Invoke(method, @this, Unknowns(method), state, null, uncertain: false);
+                }
+
+                // Static field and property initializers, each run on its own.
+                foreach (var initializer in declaration.Members.Where(m => m.Modifiers.Any(k => k.ValueText == "static"))
+                    .SelectMany(m => m switch
+                    {
+                        FieldDeclarationSyntax f => f.Declaration.Variables.Select(v => (SyntaxNode?)v.Initializer),
+                        PropertyDeclarationSyntax p => [p.Initializer],
+                        _ => [],
+                    }).OfType<SyntaxNode>())
+                {
+                    var graph = model.GetOperation(initializer) switch
+                    {
+                        IFieldInitializerOperation f => ControlFlowGraph.Create(f),
+                        IPropertyInitializerOperation p => ControlFlowGraph.Create(p),
+                        _ => null,
+                    };
+                    if (graph is not null && type.GetMembers().OfType<IMethodSymbol>().FirstOrDefault() is { } host)
+                    {
+                        interpreter.Invoke(host, null, [], state, null, uncertain: false, graph: graph);
+                    }
                 }
 
                 foreach (var site in state.Heap.Values.OfType<LibraryObject>().Select(o => (o.Payload as LayerModule)?.Site).OfType<LayerSite>())

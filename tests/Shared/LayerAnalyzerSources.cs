@@ -111,6 +111,14 @@ public static class LayerAnalyzerSources
                 }
             }
             """,
+        ["Static_field_initializers_are_analysed"] = Usings + """
+            class Layers
+            {
+                static readonly nn.Module<Tensor, Tensor> Up = nn.ConvTranspose2d(1, 1, 3, stride: 2, {|CONV001:output_padding: 2|});
+                static readonly nn.Module<Tensor, Tensor> Fine = nn.ConvTranspose2d(1, 1, 3, stride: 2, output_padding: 1);
+                static nn.Module<Tensor, Tensor> Pool { get; } = nn.MaxPool2d(2, stride: 2);
+            }
+            """,
         ["Sequential_with_named_tuples_reports_inside_the_tuple"] = InMethod("""
             var seq = nn.Sequential(
                 ("c1", nn.Conv2d(3, 64, kernel_size: 3, stride: 2, padding: 1)),

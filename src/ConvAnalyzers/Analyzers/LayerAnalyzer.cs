@@ -10,6 +10,7 @@ using ConvAnalyzers.Interpretation;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.FlowAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
 namespace ConvAnalyzers.Analyzers;
@@ -156,6 +157,14 @@ public sealed class LayerAnalyzer : DiagnosticAnalyzer
                     case BaseMethodDeclarationSyntax method when Worth(method):
                         yield return method;
                         break;
+                    case VariableDeclaratorSyntax { Initializer: not null, Parent.Parent: FieldDeclarationSyntax field } declarator
+                        when field.Modifiers.Any(m => m.ValueText is "static") && Worth(declarator):
+                        // A static field's or property's initializer runs once, on its own.
+                        yield return declarator;
+                        break;
+                    case PropertyDeclarationSyntax { Initializer: not null } property when property.Modifiers.Any(m => m.ValueText is "static") && Worth(property):
+                        yield return property;
+                        break;
                     case TypeDeclarationSyntax type when type.Members.OfType<FieldDeclarationSyntax>().Any(f => !f.Modifiers.Any(m => m.ValueText is "static" or "const") && Worth(f))
                         || type.Members.OfType<PropertyDeclarationSyntax>().Any(p => p.Initializer is not null && Worth(p)):
                         // Field initializers run in the constructors.
@@ -201,12 +210,32 @@ public sealed class LayerAnalyzer : DiagnosticAnalyzer
                     var @this = method.IsStatic ? null : new UnknownValue($"the instance {method.Name} is called on");
                     interpreter.Invoke(method, @this, UnknownArguments(method), state, null, uncertain: false);
                     break;
+                case IFieldSymbol or IPropertySymbol when symbol.IsStatic && StaticInitializer(member) is { } graph
+                    && symbol.ContainingType.GetMembers().OfType<IMethodSymbol>().FirstOrDefault() is { } host:
+                    interpreter.Invoke(host, null, [], state, null, uncertain: false, graph: graph);
+                    break;
                 case INamedTypeSymbol { IsStatic: false, TypeKind: TypeKind.Class } type:
                     // A constructor that does not chain to this(...) runs the initializers; its parameters stay unknown.
                     var first = type.InstanceConstructors.OrderBy(c => c.IsImplicitlyDeclared ? 0 : 1).ThenBy(c => c.Parameters.Length).FirstOrDefault();
                     interpreter.Construct(type, first, first is null ? [] : UnknownArguments(first), state, null, null, type.Name + "()");
                     break;
             }
+        }
+
+        private ControlFlowGraph? StaticInitializer(SyntaxNode member)
+        {
+            var initializer = member switch
+            {
+                VariableDeclaratorSyntax v => (SyntaxNode?)v.Initializer,
+                PropertyDeclarationSyntax p => p.Initializer,
+                _ => null,
+            };
+            return initializer is null ? null : _model.GetOperation(initializer, _cancellationToken) switch
+            {
+                IFieldInitializerOperation field => ControlFlowGraph.Create(field, _cancellationToken),
+                IPropertyInitializerOperation property => ControlFlowGraph.Create(property, _cancellationToken),
+                _ => null,
+            };
         }
 
         private static Value[] UnknownArguments(IMethodSymbol method) =>
