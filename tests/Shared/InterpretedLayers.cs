@@ -70,7 +70,7 @@ internal static class InterpretedLayers
                     }
                 }
 
-                foreach (var site in state.Heap.Values.OfType<LibraryObject>().Select(o => (o.Payload as LayerModule)?.Site).OfType<LayerSite>())
+                foreach (var site in state.Heap.Select(h => h.Value).OfType<LibraryObject>().Select(o => (o.Payload as LayerModule)?.Site).OfType<LayerSite>())
                 {
                     if (!sites.TryGetValue(site.Call, out var list))
                     {

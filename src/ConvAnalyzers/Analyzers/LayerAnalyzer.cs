@@ -230,12 +230,7 @@ public sealed class LayerAnalyzer : DiagnosticAnalyzer
                 PropertyDeclarationSyntax p => p.Initializer,
                 _ => null,
             };
-            return initializer is null ? null : _model.GetOperation(initializer, _cancellationToken) switch
-            {
-                IFieldInitializerOperation field => ControlFlowGraph.Create(field, _cancellationToken),
-                IPropertyInitializerOperation property => ControlFlowGraph.Create(property, _cancellationToken),
-                _ => null,
-            };
+            return initializer is null ? null : CompilationFacts.For(_compilation).InitializerGraph(initializer, _cancellationToken);
         }
 
         private static Value[] UnknownArguments(IMethodSymbol method) =>

@@ -141,7 +141,7 @@ internal sealed class NetworkRuns
             library.Recorder = recorder;
             var dims = new[] { 1L, channels }.Concat(Enumerable.Repeat(size, first.SpatialRank)).ToArray();
             var run = state.Clone();
-            library.Apply(interpreter, _frame ??= new Frame(interpreter.Compilation.GetSpecialType(SpecialType.System_Object).GetMembers().OfType<IMethodSymbol>().First(), Microsoft.CodeAnalysis.FlowAnalysis.ControlFlowGraph.Create(EmptyBody()), null, null, null, false),
+            library.Apply(interpreter, EntryFrame(interpreter),
                 run, instance, new TensorValue(Dim.From(dims), ImmutableStack<PendingPair>.Empty), NullOperation(null), null);
             foreach (var pair in recorder.Pairs.Where(p => p.Certain))
             {
@@ -226,8 +226,7 @@ internal sealed class NetworkRuns
         foreach (var input in inputs)
         {
             var tensor = new TensorValue(Dim.From(input.Dims), ImmutableStack<PendingPair>.Empty);
-            _frame ??= new Frame(interpreter.Compilation.GetSpecialType(SpecialType.System_Object).GetMembers().OfType<IMethodSymbol>().First(), Microsoft.CodeAnalysis.FlowAnalysis.ControlFlowGraph.Create(EmptyBody()), null, null, null, false);
-            var frame = _frame;
+            var frame = EntryFrame(interpreter);
             if (encoderType is not null)
             {
                 // [MirrorOf]: the encoder runs first (its findings are its own), then the decoder continues its pairing stack.
@@ -255,21 +254,23 @@ internal sealed class NetworkRuns
 
     private Frame? _frame;
 
-    private IOperation NullOperation(SyntaxNode? attribute) => _nullOperation ??= CreateNullOperation();
+    /// <summary>The frame inputs from attributes are applied in: no method of the user's code is running.</summary>
+    private Frame EntryFrame(Interpreter interpreter) =>
+        _frame ??= new Frame(interpreter.Compilation.GetSpecialType(SpecialType.System_Object).GetMembers().OfType<IMethodSymbol>().First(), Placeholder.Value.Graph, null, null, null, false);
 
-    private IOperation? _nullOperation;
+    private static IOperation NullOperation(SyntaxNode? attribute) => Placeholder.Value.Operation;
 
-    private IOperation CreateNullOperation()
+    /// <summary>An empty method body of a private compilation, made once per process: the operation and CFG that stand for "no source".</summary>
+    private static readonly System.Lazy<(IOperation Operation, Microsoft.CodeAnalysis.FlowAnalysis.ControlFlowGraph Graph)> Placeholder = new(() =>
     {
-        var tree = Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText("class C { void M() { } }", cancellationToken: _cancellationToken);
+        var tree = Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText("class C { void M() { } }");
         var compilation = Microsoft.CodeAnalysis.CSharp.CSharpCompilation.Create("empty", [tree]);
-        var method = tree.GetRoot(_cancellationToken).DescendantNodes().OfType<MethodDeclarationSyntax>().First();
+        var method = tree.GetRoot().DescendantNodes().OfType<MethodDeclarationSyntax>().First();
 #pragma warning disable RS1030 // A private, empty compilation: the placeholder operation for inputs that come from attributes.
-        return compilation.GetSemanticModel(tree).GetOperation(method, _cancellationToken)!;
+        var body = (IMethodBodyOperation)compilation.GetSemanticModel(tree).GetOperation(method)!;
 #pragma warning restore RS1030
-    }
-
-    private IMethodBodyOperation EmptyBody() => (IMethodBodyOperation)NullOperation(null);
+        return (body, Microsoft.CodeAnalysis.FlowAnalysis.ControlFlowGraph.Create(body));
+    });
 
     /// <summary>
     /// Every <c>new T(...)</c> of <paramref name="type"/> in the compilation, with the method that contains it: static

@@ -14,10 +14,13 @@ internal sealed class CreationIndex
     private readonly Dictionary<string, List<SyntaxTree>> _byName = new(System.StringComparer.Ordinal);
 
     /// <summary>
-    /// Files with a target-typed <c>new(...)</c>, with the words of their text: the type is not written at the
-    /// <c>new</c>, so a root may be created there when the file names it (as the declared type of the target).
+    /// Files with a target-typed <c>new(...)</c>, with their text: the type is not written at the <c>new</c>, so a
+    /// root may be created there when the file names it (as the declared type of the target).
     /// </summary>
-    private readonly List<(SyntaxTree Tree, HashSet<string> Words)> _targetTyped = new();
+    private readonly List<(SyntaxTree Tree, string Text)> _targetTyped = new();
+
+    /// <summary>Answers of <see cref="FilesCreating"/>, by name (roots of several files ask for the same names).</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, SyntaxTree[]> _answers = new(System.StringComparer.Ordinal);
 
     private CreationIndex()
     {
@@ -104,7 +107,7 @@ internal sealed class CreationIndex
 
             if (targetTyped)
             {
-                index._targetTyped.Add((tree, Words(text)));
+                index._targetTyped.Add((tree, text));
             }
         }
 
@@ -115,30 +118,36 @@ internal sealed class CreationIndex
 
     /// <summary>
     /// The files that may create a type of this simple name, in compilation order; a target-typed <c>new(...)</c>
-    /// counts where the file mentions the name (its target's declared type).
+    /// counts where the file mentions the name as a whole word (its target's declared type).
     /// </summary>
-    public IEnumerable<SyntaxTree> FilesCreating(string name) =>
-        (_byName.TryGetValue(name, out var trees) ? trees : Enumerable.Empty<SyntaxTree>())
-            .Concat(_targetTyped.Where(t => t.Words.Contains(name)).Select(t => t.Tree))
-            .Distinct();
+    public IReadOnlyList<SyntaxTree> FilesCreating(string name) =>
+        _answers.TryGetValue(name, out var known) ? known : _answers.GetOrAdd(name, Find(name));
 
-    private static HashSet<string> Words(string text)
+    private SyntaxTree[] Find(string name)
     {
-        var words = new HashSet<string>(System.StringComparer.Ordinal);
-        for (var i = 0; i < text.Length; i++)
+        var found = _byName.TryGetValue(name, out var trees) ? new List<SyntaxTree>(trees) : new List<SyntaxTree>();
+        foreach (var (tree, text) in _targetTyped)
         {
-            if (char.IsLetter(text[i]) || text[i] == '_')
+            if (MentionsWord(text, name) && !found.Contains(tree))
             {
-                var start = i;
-                while (i < text.Length && IsNamePart(text[i]))
-                {
-                    i++;
-                }
-
-                words.Add(text.Substring(start, i - start));
+                found.Add(tree);
             }
         }
 
-        return words;
+        return found.ToArray();
+    }
+
+    private static bool MentionsWord(string text, string word)
+    {
+        for (var at = text.IndexOf(word, System.StringComparison.Ordinal); at >= 0; at = text.IndexOf(word, at + 1, System.StringComparison.Ordinal))
+        {
+            var end = at + word.Length;
+            if ((at == 0 || !IsNamePart(text[at - 1])) && (end == text.Length || !IsNamePart(text[end])))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

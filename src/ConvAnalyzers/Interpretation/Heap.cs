@@ -98,7 +98,7 @@ internal sealed class State
 
     public ImmutableDictionary<CaptureId, Value> Captures { get; set; } = ImmutableDictionary<CaptureId, Value>.Empty;
 
-    public ImmutableDictionary<int, HeapObject> Heap { get; set; } = ImmutableDictionary<int, HeapObject>.Empty;
+    public HeapMap Heap { get; set; } = HeapMap.Empty;
 
     /// <summary>Branches taken on conditions the interpreter could not decide: (block ordinal, arm).</summary>
     public ImmutableList<(int Block, bool Arm)> Guards { get; set; } = ImmutableList<(int, bool)>.Empty;
@@ -129,7 +129,7 @@ internal sealed class State
             var other = states[s];
             result.Locals = JoinMaps(result.Locals, other.Locals, (a, b) => Values.Join(a, b, reason));
             result.Captures = JoinMaps(result.Captures, other.Captures, (a, b) => Values.Join(a, b, reason));
-            result.Heap = JoinMaps(result.Heap, other.Heap, (a, b) => JoinObjects(a, b, because));
+            result.Heap = HeapMap.Join(result.Heap, other.Heap, (a, b) => JoinObjects(a, b, because));
             result.Guards = result.Guards.Where(g => other.Guards.Contains(g)).ToImmutableList();
         }
 
@@ -140,7 +140,7 @@ internal sealed class State
     public bool SameAs(State other) =>
         SameMaps(Locals, other.Locals, static (a, b) => a.SameAs(b))
         && SameMaps(Captures, other.Captures, static (a, b) => a.SameAs(b))
-        && SameMaps(Heap, other.Heap, static (a, b) => ReferenceEquals(a, b) || SameObject(a, b));
+        && HeapMap.Same(Heap, other.Heap, static (a, b) => ReferenceEquals(a, b) || SameObject(a, b));
 
     private static bool SameObject(HeapObject a, HeapObject b) => (a, b) switch
     {

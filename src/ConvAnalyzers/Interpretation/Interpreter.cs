@@ -79,8 +79,7 @@ internal sealed class Interpreter
     private readonly Compilation _compilation;
     private readonly ILibraryModel _library;
     private readonly CancellationToken _cancellationToken;
-    private readonly Dictionary<SyntaxTree, SemanticModel> _models = new();
-    private readonly Dictionary<IMethodSymbol, ControlFlowGraph?> _graphs = new(SymbolEqualityComparer.Default);
+    private readonly CompilationFacts _facts;
     private readonly Dictionary<IMethodSymbol, int> _calls = new(SymbolEqualityComparer.Default);
     private int _steps;
     private int _nextId = 1;
@@ -88,6 +87,7 @@ internal sealed class Interpreter
     public Interpreter(Compilation compilation, ILibraryModel library, Budget budget, CancellationToken cancellationToken)
     {
         _compilation = compilation;
+        _facts = CompilationFacts.For(compilation);
         _library = library;
         Budget = budget;
         _cancellationToken = cancellationToken;
@@ -134,65 +134,12 @@ internal sealed class Interpreter
         return true;
     }
 
-    public SemanticModel? ModelFor(SyntaxTree tree)
-    {
-        if (!_models.TryGetValue(tree, out var model))
-        {
-            if (!_compilation.ContainsSyntaxTree(tree))
-            {
-                return null;
-            }
-
-#pragma warning disable RS1030 // The analyzer driver serves these from its own cache; other files' bodies are what the interpreter follows.
-            _models[tree] = model = _compilation.GetSemanticModel(tree);
-#pragma warning restore RS1030
-        }
-
-        return model;
-    }
+    public SemanticModel? ModelFor(SyntaxTree tree) => _facts.ModelFor(tree);
 
     /// <summary>True when the method's body is in this compilation (the interpreter runs it).</summary>
     public bool HasSource(IMethodSymbol method) => GraphOf(method) is not null;
 
-    private ControlFlowGraph? GraphOf(IMethodSymbol method)
-    {
-        method = method.OriginalDefinition;
-        if (_graphs.TryGetValue(method, out var graph))
-        {
-            return graph;
-        }
-
-        graph = null;
-        foreach (var reference in method.DeclaringSyntaxReferences)
-        {
-            var syntax = reference.GetSyntax(_cancellationToken);
-            if (ModelFor(syntax.SyntaxTree) is not { } model)
-            {
-                continue;
-            }
-
-            var operation = model.GetOperation(syntax, _cancellationToken);
-            graph = operation switch
-            {
-                IMethodBodyOperation body when body.BlockBody is not null || body.ExpressionBody is not null => ControlFlowGraph.Create(body, _cancellationToken),
-                IConstructorBodyOperation ctor => ControlFlowGraph.Create(ctor, _cancellationToken),
-                _ => null,
-            };
-            if (graph is not null && syntax.SyntaxTree.GetDiagnostics(_cancellationToken).Any(d => d.Severity == DiagnosticSeverity.Error))
-            {
-                // Code with syntax errors (typing in progress) is not followed.
-                graph = null;
-            }
-
-            if (graph is not null)
-            {
-                break;
-            }
-        }
-
-        _graphs[method] = graph;
-        return graph;
-    }
+    private ControlFlowGraph? GraphOf(IMethodSymbol method) => _facts.GraphOf(method, _cancellationToken);
 
     /// <summary>Runs the instance field and property initializers of <paramref name="type"/> (not its base types) on <paramref name="this"/>.</summary>
     private void RunInitializers(INamedTypeSymbol type, RefValue @this, State state, Frame? caller)
@@ -213,23 +160,7 @@ internal sealed class Interpreter
                     PropertyDeclarationSyntax { Initializer: { } i } => i,
                     _ => null,
                 };
-                if (initializer is null || ModelFor(syntax.SyntaxTree) is not { } model)
-                {
-                    continue;
-                }
-
-                if (model.GetOperation(initializer, _cancellationToken) is not { } operation)
-                {
-                    continue;
-                }
-
-                var graph = operation switch
-                {
-                    IFieldInitializerOperation f => ControlFlowGraph.Create(f, _cancellationToken),
-                    IPropertyInitializerOperation p => ControlFlowGraph.Create(p, _cancellationToken),
-                    _ => null,
-                };
-                if (graph is null)
+                if (initializer is null || _facts.InitializerGraph(initializer, _cancellationToken) is not { } graph)
                 {
                     continue;
                 }
@@ -480,42 +411,7 @@ internal sealed class Interpreter
         return (result, exits.Count == 0 ? null : State.Join(exits));
     }
 
-    private readonly Dictionary<ControlFlowGraph, bool[][]> _reachability = new();
-
-    /// <summary>reach[a][b]: block b can be reached from block a.</summary>
-    private bool[][] Reachability(ControlFlowGraph graph)
-    {
-        if (_reachability.TryGetValue(graph, out var known))
-        {
-            return known;
-        }
-
-        var blocks = graph.Blocks;
-        var reach = new bool[blocks.Length][];
-        for (var start = 0; start < blocks.Length; start++)
-        {
-            var seen = new bool[blocks.Length];
-            var stack = new Stack<int>();
-            stack.Push(start);
-            while (stack.Count > 0)
-            {
-                var block = blocks[stack.Pop()];
-                foreach (var successor in new[] { block.ConditionalSuccessor?.Destination, block.FallThroughSuccessor?.Destination })
-                {
-                    if (successor is not null && !seen[successor.Ordinal])
-                    {
-                        seen[successor.Ordinal] = true;
-                        stack.Push(successor.Ordinal);
-                    }
-                }
-            }
-
-            reach[start] = seen;
-        }
-
-        _reachability[graph] = reach;
-        return reach;
-    }
+    private bool[][] Reachability(ControlFlowGraph graph) => _facts.Reachability(graph);
 
     /// <summary>
     /// The next block to run: one that no other waiting block can still reach (so every path into it has arrived and
@@ -613,16 +509,17 @@ internal sealed class Interpreter
             }
         }
 
-        foreach (var entry in joined.Heap)
+        foreach (var (id, changed) in HeapMap.Changed(last.Heap, joined.Heap))
         {
-            if (last.Heap.TryGetValue(entry.Key, out var before) && !ReferenceEquals(before, entry.Value))
+            HeapObject? widened = changed switch
             {
-                result.Heap = result.Heap.SetItem(entry.Key, entry.Value switch
-                {
-                    SequenceObject s => new SequenceObject(ImmutableList<Value>.Empty, s.IsArray) { UnknownReason = reason },
-                    InstanceObject i => new InstanceObject(i.Type, i.Fields, i.Creation, i.CreationSyntax, i.Registered) { UnknownReason = reason },
-                    _ => entry.Value,
-                });
+                SequenceObject s => new SequenceObject(ImmutableList<Value>.Empty, s.IsArray) { UnknownReason = reason },
+                InstanceObject i => new InstanceObject(i.Type, i.Fields, i.Creation, i.CreationSyntax, i.Registered) { UnknownReason = reason },
+                _ => null,
+            };
+            if (widened is not null)
+            {
+                result.Heap = result.Heap.SetItem(id, widened);
             }
         }
 
@@ -1246,59 +1143,7 @@ internal sealed class Interpreter
         return false;
     }
 
-    private readonly Dictionary<ISymbol, string?> _writers = new(SymbolEqualityComparer.Default);
-
-    /// <summary>
-    /// A method of the field's class, other than a constructor or a method only constructors call, that assigns it:
-    /// then the field's value in forward depends on whether that method ran (DESIGN §3 "Heap").
-    /// </summary>
-    private string? WrittenOutsideConstructorPath(ISymbol field)
-    {
-        if (_writers.TryGetValue(field, out var known))
-        {
-            return known;
-        }
-
-        string? writer = null;
-        var type = field.ContainingType;
-        var calledFromConstructors = new HashSet<string>();
-        var methods = type.DeclaringSyntaxReferences.Select(r => r.GetSyntax(_cancellationToken)).SelectMany(t => t.DescendantNodes().OfType<BaseMethodDeclarationSyntax>()).ToList();
-        foreach (var constructor in methods.OfType<ConstructorDeclarationSyntax>())
-        {
-            foreach (var call in constructor.DescendantNodes().OfType<InvocationExpressionSyntax>())
-            {
-                calledFromConstructors.Add(call.Expression is MemberAccessExpressionSyntax m ? m.Name.Identifier.ValueText : call.Expression.ToString());
-            }
-        }
-
-        foreach (var method in methods.OfType<MethodDeclarationSyntax>())
-        {
-            if (calledFromConstructors.Contains(method.Identifier.ValueText) && method.Modifiers.Any(m => m.ValueText is "private"))
-            {
-                continue;
-            }
-
-            foreach (var assignment in method.DescendantNodes().OfType<AssignmentExpressionSyntax>())
-            {
-                var name = assignment.Left is MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax } member ? member.Name.Identifier.ValueText
-                    : assignment.Left is IdentifierNameSyntax id ? id.Identifier.ValueText : null;
-                if (name == field.Name && ModelFor(assignment.SyntaxTree)?.GetSymbolInfo(assignment.Left, _cancellationToken).Symbol is { } target
-                    && SymbolEqualityComparer.Default.Equals(target.OriginalDefinition, field))
-                {
-                    writer = method.Identifier.ValueText + "()";
-                    break;
-                }
-            }
-
-            if (writer is not null)
-            {
-                break;
-            }
-        }
-
-        _writers[field] = writer;
-        return writer;
-    }
+    private string? WrittenOutsideConstructorPath(ISymbol field) => _facts.WrittenOutsideConstructorPath(field, _cancellationToken);
 
     private static Value DefaultOf(ITypeSymbol type, string reason) => type.SpecialType switch
     {
@@ -1327,8 +1172,8 @@ internal sealed class Interpreter
         }
 
         var syntax = field.DeclaringSyntaxReferences.Select(r => r.GetSyntax(_cancellationToken)).OfType<VariableDeclaratorSyntax>().FirstOrDefault();
-        if (syntax?.Initializer is not { } initializer || ModelFor(syntax.SyntaxTree) is not { } model
-            || model.GetOperation(initializer, _cancellationToken) is not IFieldInitializerOperation operation || frame.Depth >= Budget.MaxCallDepth)
+        if (syntax?.Initializer is not { } initializer || frame.Depth >= Budget.MaxCallDepth
+            || _facts.InitializerGraph(initializer, _cancellationToken) is not { } initializerGraph)
         {
             return Unknown(field.Type, $"static field {field.Name} has no initializer the interpreter can read");
         }
@@ -1338,7 +1183,7 @@ internal sealed class Interpreter
         var sub = state.Clone();
         sub.Locals = ImmutableDictionary.Create<ISymbol, Value>(SymbolEqualityComparer.Default);
         sub.Captures = ImmutableDictionary<CaptureId, Value>.Empty;
-        var (_, exit) = Run(new Frame(frame.Method, ControlFlowGraph.Create(operation, _cancellationToken), null, frame, null, false), sub);
+        var (_, exit) = Run(new Frame(frame.Method, initializerGraph, null, frame, null, false), sub);
         if (exit is not null)
         {
             state.Heap = exit.Heap;

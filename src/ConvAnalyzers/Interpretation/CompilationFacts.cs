@@ -1,0 +1,196 @@
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Linq;
+using System.Runtime.CompilerServices;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.FlowAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace ConvAnalyzers.Interpretation;
+
+/// <summary>
+/// What every interpretation of one compilation reads the same way, computed once and shared by all of them (both
+/// analyzers, every file action, the code fixes): semantic models, control-flow graphs of methods and initializers,
+/// their block reachability, and which fields are written outside the constructor path. Everything here depends on
+/// the compilation only, never on abstract values, and is safe to read from several threads.
+/// </summary>
+internal sealed class CompilationFacts
+{
+    private static readonly ConditionalWeakTable<Compilation, CompilationFacts> Table = new();
+
+    private readonly Compilation _compilation;
+    private readonly ConcurrentDictionary<SyntaxTree, SemanticModel> _models = new();
+    private readonly ConcurrentDictionary<IMethodSymbol, ControlFlowGraph?> _graphs = new(SymbolEqualityComparer.Default);
+    private readonly ConcurrentDictionary<SyntaxNode, ControlFlowGraph?> _initializers = new();
+    private readonly ConcurrentDictionary<ControlFlowGraph, bool[][]> _reachability = new();
+    private readonly ConcurrentDictionary<ISymbol, string?> _writers = new(SymbolEqualityComparer.Default);
+    private readonly ConcurrentDictionary<SyntaxTree, bool> _syntaxErrors = new();
+
+    private CompilationFacts(Compilation compilation) => _compilation = compilation;
+
+    public static CompilationFacts For(Compilation compilation) => Table.GetValue(compilation, static c => new CompilationFacts(c));
+
+    public Compilation Compilation => _compilation;
+
+    public SemanticModel? ModelFor(SyntaxTree tree)
+    {
+        if (_models.TryGetValue(tree, out var model))
+        {
+            return model;
+        }
+
+        if (!_compilation.ContainsSyntaxTree(tree))
+        {
+            return null;
+        }
+
+#pragma warning disable RS1030 // The analyzer driver serves these from its own cache; other files' bodies are what the interpreter follows.
+        return _models.GetOrAdd(tree, _compilation.GetSemanticModel(tree));
+#pragma warning restore RS1030
+    }
+
+    /// <summary>True when the file has a syntax error (typing in progress): its bodies are not followed.</summary>
+    public bool HasSyntaxErrors(SyntaxTree tree, CancellationToken cancellationToken) =>
+        _syntaxErrors.TryGetValue(tree, out var known) ? known
+            : _syntaxErrors.GetOrAdd(tree, tree.GetDiagnostics(cancellationToken).Any(d => d.Severity == DiagnosticSeverity.Error));
+
+    /// <summary>The CFG of a method's body in this compilation; null when it has none the interpreter can read.</summary>
+    public ControlFlowGraph? GraphOf(IMethodSymbol method, CancellationToken cancellationToken)
+    {
+        method = method.OriginalDefinition;
+        if (_graphs.TryGetValue(method, out var graph))
+        {
+            return graph;
+        }
+
+        graph = null;
+        foreach (var reference in method.DeclaringSyntaxReferences)
+        {
+            var syntax = reference.GetSyntax(cancellationToken);
+            if (ModelFor(syntax.SyntaxTree) is not { } model || HasSyntaxErrors(syntax.SyntaxTree, cancellationToken))
+            {
+                // Code with syntax errors (typing in progress) is not followed.
+                continue;
+            }
+
+            graph = model.GetOperation(syntax, cancellationToken) switch
+            {
+                IMethodBodyOperation body when body.BlockBody is not null || body.ExpressionBody is not null => ControlFlowGraph.Create(body, cancellationToken),
+                IConstructorBodyOperation ctor => ControlFlowGraph.Create(ctor, cancellationToken),
+                _ => null,
+            };
+            if (graph is not null)
+            {
+                break;
+            }
+        }
+
+        return _graphs.GetOrAdd(method, graph);
+    }
+
+    /// <summary>The CFG of a field or property initializer (<c>= Conv2d(...)</c>); null when it has none.</summary>
+    public ControlFlowGraph? InitializerGraph(SyntaxNode initializer, CancellationToken cancellationToken)
+    {
+        if (_initializers.TryGetValue(initializer, out var graph))
+        {
+            return graph;
+        }
+
+        graph = ModelFor(initializer.SyntaxTree)?.GetOperation(initializer, cancellationToken) switch
+        {
+            IFieldInitializerOperation f => ControlFlowGraph.Create(f, cancellationToken),
+            IPropertyInitializerOperation p => ControlFlowGraph.Create(p, cancellationToken),
+            _ => null,
+        };
+        return _initializers.GetOrAdd(initializer, graph);
+    }
+
+    /// <summary>reach[a][b]: block b can be reached from block a.</summary>
+    public bool[][] Reachability(ControlFlowGraph graph)
+    {
+        if (_reachability.TryGetValue(graph, out var known))
+        {
+            return known;
+        }
+
+        var blocks = graph.Blocks;
+        var reach = new bool[blocks.Length][];
+        var stack = new Stack<int>();
+        for (var start = 0; start < blocks.Length; start++)
+        {
+            var seen = new bool[blocks.Length];
+            stack.Push(start);
+            while (stack.Count > 0)
+            {
+                var block = blocks[stack.Pop()];
+                Visit(block.ConditionalSuccessor?.Destination, seen, stack);
+                Visit(block.FallThroughSuccessor?.Destination, seen, stack);
+            }
+
+            reach[start] = seen;
+        }
+
+        return _reachability.GetOrAdd(graph, reach);
+
+        static void Visit(BasicBlock? successor, bool[] seen, Stack<int> stack)
+        {
+            if (successor is not null && !seen[successor.Ordinal])
+            {
+                seen[successor.Ordinal] = true;
+                stack.Push(successor.Ordinal);
+            }
+        }
+    }
+
+    /// <summary>
+    /// A method of the field's class, other than a constructor or a private method constructors call, that assigns
+    /// it: then the field's value in forward depends on whether that method ran (DESIGN §3 "Heap").
+    /// </summary>
+    public string? WrittenOutsideConstructorPath(ISymbol field, CancellationToken cancellationToken)
+    {
+        if (_writers.TryGetValue(field, out var known))
+        {
+            return known;
+        }
+
+        string? writer = null;
+        var calledFromConstructors = new HashSet<string>();
+        var methods = field.ContainingType.DeclaringSyntaxReferences.Select(r => r.GetSyntax(cancellationToken)).SelectMany(t => t.DescendantNodes().OfType<BaseMethodDeclarationSyntax>()).ToList();
+        foreach (var constructor in methods.OfType<ConstructorDeclarationSyntax>())
+        {
+            foreach (var call in constructor.DescendantNodes().OfType<InvocationExpressionSyntax>())
+            {
+                calledFromConstructors.Add(call.Expression is MemberAccessExpressionSyntax m ? m.Name.Identifier.ValueText : call.Expression.ToString());
+            }
+        }
+
+        foreach (var method in methods.OfType<MethodDeclarationSyntax>())
+        {
+            if (calledFromConstructors.Contains(method.Identifier.ValueText) && method.Modifiers.Any(m => m.ValueText is "private"))
+            {
+                continue;
+            }
+
+            foreach (var assignment in method.DescendantNodes().OfType<AssignmentExpressionSyntax>())
+            {
+                var name = assignment.Left is MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax } member ? member.Name.Identifier.ValueText
+                    : assignment.Left is IdentifierNameSyntax id ? id.Identifier.ValueText : null;
+                if (name == field.Name && ModelFor(assignment.SyntaxTree)?.GetSymbolInfo(assignment.Left, cancellationToken).Symbol is { } target
+                    && SymbolEqualityComparer.Default.Equals(target.OriginalDefinition, field))
+                {
+                    writer = method.Identifier.ValueText + "()";
+                    break;
+                }
+            }
+
+            if (writer is not null)
+            {
+                break;
+            }
+        }
+
+        return _writers.GetOrAdd(field, writer);
+    }
+}
