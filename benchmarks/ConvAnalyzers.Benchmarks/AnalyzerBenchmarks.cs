@@ -120,6 +120,65 @@ public class AnalyzerBenchmarks
         Console.WriteLine($"  both: {times.Values.Sum(Median):F0} ms ({times.Values.Sum(Median) / none:P1})");
     }
 
+    /// <summary>
+    /// The callback time of this build's analyzers and of those in <paramref name="otherAssembly"/> (another build of
+    /// ConvAnalyzers.dll, loaded on its own), alternating run by run on the same compilation; each run listed.
+    /// </summary>
+    public static void PrintExecutionTimesAgainst(int files, int runs, string otherAssembly)
+    {
+        var compilation = SyntheticSolution.Create(SyntheticSolution.Files(files), withTorchSharp: true);
+        _ = compilation.GetDiagnostics();
+        var context = new IsolatedContext(Path.GetFullPath(otherAssembly));
+        var other = context.LoadFromAssemblyPath(Path.GetFullPath(otherAssembly));
+        ImmutableArray<DiagnosticAnalyzer> Theirs() => other.GetTypes()
+            .Where(t => t.Name is "LayerAnalyzer" or "NetworkAnalyzer" && typeof(DiagnosticAnalyzer).IsAssignableFrom(t))
+            .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!).ToImmutableArray();
+        ImmutableArray<DiagnosticAnalyzer> Ours() => ImmutableArray.Create<DiagnosticAnalyzer>(new LayerAnalyzer(), new NetworkAnalyzer());
+
+        static double Time(Compilation compilation, ImmutableArray<DiagnosticAnalyzer> analyzers)
+        {
+            var withAnalyzers = compilation.Clone().WithAnalyzers(analyzers, new CompilationWithAnalyzersOptions(
+                new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty), null, concurrentAnalysis: true, logAnalyzerExecutionTime: true));
+            _ = withAnalyzers.GetAnalyzerDiagnosticsAsync().GetAwaiter().GetResult();
+            return analyzers.Sum(a => withAnalyzers.GetAnalyzerTelemetryInfoAsync(a, CancellationToken.None).GetAwaiter().GetResult().ExecutionTime.TotalMilliseconds);
+        }
+
+        var ours = new List<double>();
+        var theirs = new List<double>();
+        var none = new List<double>();
+        for (var run = 0; run < runs; run++)
+        {
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            _ = compilation.Clone().GetDiagnostics();
+            none.Add(watch.Elapsed.TotalMilliseconds);
+            // Alternate which goes first, so neither always runs on a warmer process.
+            if (run % 2 == 0)
+            {
+                ours.Add(Time(compilation, Ours()));
+                theirs.Add(Time(compilation, Theirs()));
+            }
+            else
+            {
+                theirs.Add(Time(compilation, Theirs()));
+                ours.Add(Time(compilation, Ours()));
+            }
+
+            Console.WriteLine($"  run {run + 1}: no analyzers {none[^1]:F0} ms; this build {ours[^1]:F0} ms; {Path.GetFileName(Path.GetDirectoryName(otherAssembly))}/{Path.GetFileName(otherAssembly)} {theirs[^1]:F0} ms; ratio {ours[^1] / theirs[^1]:F2}");
+        }
+
+        static double Median(List<double> values) => values.OrderBy(v => v).ElementAt(values.Count / 2);
+        var ratios = ours.Zip(theirs, (a, b) => a / b).ToList();
+        Console.WriteLine($"{files} files with TorchSharp, {runs} alternating runs, medians: no analyzers {Median(none):F0} ms; this build {Median(ours):F0} ms ({Median(ours) / Median(none):P1}); "
+            + $"the other {Median(theirs):F0} ms ({Median(theirs) / Median(none):P1}); ratio of the runs' ratios {Median(ratios):F2} (min {ratios.Min():F2}, max {ratios.Max():F2})");
+    }
+
+    /// <summary>Loads another build of ConvAnalyzers.dll beside this one; Roslyn and everything else come from this process.</summary>
+    private sealed class IsolatedContext(string path) : System.Runtime.Loader.AssemblyLoadContext(isCollectible: false)
+    {
+        protected override System.Reflection.Assembly? Load(System.Reflection.AssemblyName name) =>
+            name.Name == "ConvAnalyzers" ? LoadFromAssemblyPath(path) : null;
+    }
+
     /// <summary>Runs ConvAnalyzers' analyzers alone on a copy of <paramref name="compilation"/>; the count of their diagnostics.</summary>
     public static int Run(Compilation compilation) =>
         compilation.Clone().WithAnalyzers([new LayerAnalyzer(), new NetworkAnalyzer()]).GetAnalyzerDiagnosticsAsync().GetAwaiter().GetResult().Length;

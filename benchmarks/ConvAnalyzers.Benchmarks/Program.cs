@@ -32,6 +32,15 @@ if (args.Length == 3 && args[0] == "profile-analyzers")
     return;
 }
 
+if (args.Length == 4 && args[0] == "execution-times-vs")
+{
+    // The analyzers of this build against those of another build (its ConvAnalyzers.dll), alternating on one
+    // synthetic compilation, so that both see the same machine noise: eng/benchmarks.sh compares to the commit
+    // before the interpreter this way.
+    AnalyzerBenchmarks.PrintExecutionTimesAgainst(int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture), int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture), args[3]);
+    return;
+}
+
 if (args.Length == 3 && args[0] == "execution-times")
 {
     AnalyzerBenchmarks.PrintExecutionTimes(int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture), int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture));

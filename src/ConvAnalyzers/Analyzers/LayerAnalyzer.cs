@@ -185,6 +185,7 @@ public sealed class LayerAnalyzer : DiagnosticAnalyzer
 
                 if (node is ArgumentListSyntax { Parent: InvocationExpressionSyntax or BaseObjectCreationExpressionSyntax } list
                     && list.Arguments.Any(a => a.Expression.DescendantNodesAndSelf().OfType<LiteralExpressionSyntax>().Any())
+                    && MaybeSourceCall(list.Parent!, member)
                     && _model.GetSymbolInfo(list.Parent!, _cancellationToken).Symbol is IMethodSymbol { DeclaringSyntaxReferences.Length: > 0 })
                 {
                     return true;
@@ -193,6 +194,26 @@ public sealed class LayerAnalyzer : DiagnosticAnalyzer
 
             return false;
         }
+
+        /// <summary>
+        /// False when no method or type of this compilation (nor a local function of the member) has the called name, read from the declaration tables
+        /// without binding: then the call cannot be one of ours (most calls in ordinary code are not).
+        /// </summary>
+        private bool MaybeSourceCall(SyntaxNode call, SyntaxNode member) => call switch
+        {
+            InvocationExpressionSyntax invocation => CandidateInvocations.CalledName(invocation) is not { } name || _compilation.ContainsSymbolsWithName(name, SymbolFilter.Member, _cancellationToken)
+                || member.DescendantNodes().OfType<LocalFunctionStatementSyntax>().Any(f => f.Identifier.ValueText == name),
+            ObjectCreationExpressionSyntax { Type: var type } => SimpleName(type) is not { } name || _compilation.ContainsSymbolsWithName(name, SymbolFilter.Type, _cancellationToken),
+            _ => true,
+        };
+
+        private static string? SimpleName(TypeSyntax type) => type switch
+        {
+            SimpleNameSyntax simple => simple.Identifier.ValueText,
+            QualifiedNameSyntax qualified => qualified.Right.Identifier.ValueText,
+            AliasQualifiedNameSyntax alias => alias.Name.Identifier.ValueText,
+            _ => null,
+        };
 
         /// <summary>Runs one member with its parameters unknown; the layers it reaches are collected.</summary>
         private void Run(SyntaxNode member)

@@ -51,6 +51,9 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
 
             var attributes = ShapeAttributes.For(start.Compilation);
             var elsewhere = new ConcurrentDictionary<(string Id, Location Location, string Message), Diagnostic>();
+            // CONV000 and CONV012 are computed only where their severity is raised above Hidden (DESIGN §4).
+            var traces = new EffectiveSeverity(start.Compilation, start.Options, DiagnosticDescriptors.ShapeTrace);
+            var unknowns = new EffectiveSeverity(start.Compilation, start.Options, DiagnosticDescriptors.ShapeUnknown);
             var creations = new System.Lazy<CreationIndex>(() => CreationIndex.Build(start.Compilation, System.Threading.CancellationToken.None), System.Threading.LazyThreadSafetyMode.ExecutionAndPublication);
             start.RegisterSemanticModelAction(context =>
             {
@@ -79,7 +82,7 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
                     return m;
                 }
 
-                foreach (var diagnostic in Diagnose(runs, attributes, ModelOf, context.CancellationToken))
+                foreach (var diagnostic in Diagnose(runs, attributes, ModelOf, t => traces.IsRaised(t, context.CancellationToken), t => unknowns.IsRaised(t, context.CancellationToken), context.CancellationToken))
                 {
                     var local = diagnostic.Location.SourceTree == tree && diagnostic.Origins.All(o => o == tree);
                     if (local)
@@ -110,7 +113,10 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
             Diagnostic.Create(atCompilationEnd ? DiagnosticDescriptors.AtCompilationEnd(Descriptor) : Descriptor, Location, Additional, Properties, Message);
     }
 
-    private static IEnumerable<Finding> Diagnose(List<NetworkRuns.Run> runs, ShapeAttributes attributes, System.Func<SyntaxTree, SemanticModel?> models, System.Threading.CancellationToken cancellationToken)
+    /// <param name="traced">Whether CONV000 is raised in a file (else no trace is built for its layers).</param>
+    /// <param name="explained">Whether CONV012 is raised in a file.</param>
+    private static IEnumerable<Finding> Diagnose(List<NetworkRuns.Run> runs, ShapeAttributes attributes, System.Func<SyntaxTree, SemanticModel?> models,
+        System.Func<SyntaxTree, bool> traced, System.Func<SyntaxTree, bool> explained, System.Threading.CancellationToken cancellationToken)
     {
         // Each finding is compilation-end only when a run it comes from started in another file (DESIGN §3, editor visibility).
         var originOf = new Dictionary<object, HashSet<SyntaxTree>>();
@@ -133,7 +139,7 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
         var failedSites = new HashSet<SyntaxNode>();
 
         // CONV000: one trace per layer call site, every context and input.
-        foreach (var group in layers.Where(l => l.Output is not null).GroupBy(l => l.Site.Call))
+        foreach (var group in layers.Where(l => l.Output is not null && traced(l.Site.Call.SyntaxTree)).GroupBy(l => l.Site.Call))
         {
             var records = group.ToList();
             var label = ContextLabels(layers.Where(l => l.Site.Call == group.Key).ToList());
@@ -293,7 +299,7 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
         }
 
         // CONV012: reached, but no shape.
-        foreach (var group in runs.SelectMany(r => r.Recorder.Unknowns).GroupBy(u => u.Site.Call))
+        foreach (var group in runs.SelectMany(r => r.Recorder.Unknowns).Where(u => explained(u.Site.Call.SyntaxTree)).GroupBy(u => u.Site.Call))
         {
             var reasons = group.Select(u => u.Reason).Distinct().ToList();
             findings.Add(new Finding(DiagnosticDescriptors.ShapeUnknown, group.Key.GetLocation(), $"{group.First().Site.Name} has no known output shape: {string.Join("; ", reasons)}",

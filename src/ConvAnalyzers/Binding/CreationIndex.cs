@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace ConvAnalyzers.Binding;
 
@@ -33,6 +34,7 @@ internal sealed class CreationIndex
     public static CreationIndex Build(Compilation compilation, CancellationToken cancellationToken)
     {
         var index = new CreationIndex();
+        index._rootMentions = new System.Lazy<(HashSet<string>, Dictionary<string, HashSet<SyntaxTree>>)>(() => index.RootMentions(compilation, cancellationToken));
         foreach (var tree in compilation.SyntaxTrees)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -126,15 +128,84 @@ internal sealed class CreationIndex
     private SyntaxTree[] Find(string name)
     {
         var found = _byName.TryGetValue(name, out var trees) ? new List<SyntaxTree>(trees) : new List<SyntaxTree>();
+        var mentions = _rootMentions.Value;
         foreach (var (tree, text) in _targetTyped)
         {
-            if (MentionsWord(text, name) && !found.Contains(tree))
+            var mentioned = mentions.Names.Contains(name)
+                ? mentions.Files.TryGetValue(name, out var files) && files.Contains(tree)
+                : MentionsWord(text, name);
+            if (mentioned && !found.Contains(tree))
             {
                 found.Add(tree);
             }
         }
 
         return found.ToArray();
+    }
+
+    private System.Lazy<(HashSet<string> Names, Dictionary<string, HashSet<SyntaxTree>> Files)> _rootMentions = null!;
+
+    /// <summary>
+    /// The names of the classes that may be declared roots (a type declaration with attributes, in a file that
+    /// writes <c>InputShape</c> or <c>MirrorOf</c>), and which target-typed files mention each: one pass over those
+    /// files instead of one search per root. Other names are searched for on their own.
+    /// </summary>
+    private (HashSet<string> Names, Dictionary<string, HashSet<SyntaxTree>> Files) RootMentions(Compilation compilation, CancellationToken cancellationToken)
+    {
+        var names = new HashSet<string>(System.StringComparer.Ordinal);
+        foreach (var tree in compilation.SyntaxTrees)
+        {
+            var text = tree.GetText(cancellationToken).ToString();
+            if (text.IndexOf("InputShape", System.StringComparison.Ordinal) < 0 && text.IndexOf("MirrorOf", System.StringComparison.Ordinal) < 0)
+            {
+                continue;
+            }
+
+            foreach (var declaration in tree.GetRoot(cancellationToken).DescendantNodes(n => n is CompilationUnitSyntax or BaseNamespaceDeclarationSyntax or TypeDeclarationSyntax).OfType<TypeDeclarationSyntax>())
+            {
+                if (declaration.AttributeLists.Count > 0)
+                {
+                    names.Add(declaration.Identifier.ValueText);
+                }
+            }
+        }
+
+        var files = new Dictionary<string, HashSet<SyntaxTree>>(System.StringComparer.Ordinal);
+        if (names.Count == 0)
+        {
+            return (names, files);
+        }
+
+        var lengths = new HashSet<int>(names.Select(n => n.Length));
+        foreach (var (tree, text) in _targetTyped)
+        {
+            for (var i = 0; i < text.Length; i++)
+            {
+                if (!char.IsLetter(text[i]) && text[i] != '_')
+                {
+                    continue;
+                }
+
+                var start = i;
+                while (i < text.Length && IsNamePart(text[i]))
+                {
+                    i++;
+                }
+
+                if ((start == 0 || !IsNamePart(text[start - 1])) && lengths.Contains(i - start) && names.Contains(text.Substring(start, i - start)))
+                {
+                    var word = text.Substring(start, i - start);
+                    if (!files.TryGetValue(word, out var set))
+                    {
+                        files[word] = set = new HashSet<SyntaxTree>();
+                    }
+
+                    set.Add(tree);
+                }
+            }
+        }
+
+        return (names, files);
     }
 
     private static bool MentionsWord(string text, string word)

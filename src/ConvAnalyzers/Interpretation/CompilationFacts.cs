@@ -156,17 +156,57 @@ internal sealed class CompilationFacts
         }
 
         string? writer = null;
-        var calledFromConstructors = new HashSet<string>();
-        var methods = field.ContainingType.DeclaringSyntaxReferences.Select(r => r.GetSyntax(cancellationToken)).SelectMany(t => t.DescendantNodes().OfType<BaseMethodDeclarationSyntax>()).ToList();
-        foreach (var constructor in methods.OfType<ConstructorDeclarationSyntax>())
+        if (AssignmentsOutsideConstructors(field.ContainingType, cancellationToken).TryGetValue(field.Name, out var assignments))
         {
-            foreach (var call in constructor.DescendantNodes().OfType<InvocationExpressionSyntax>())
+            foreach (var (assignment, method) in assignments)
             {
-                calledFromConstructors.Add(call.Expression is MemberAccessExpressionSyntax m ? m.Name.Identifier.ValueText : call.Expression.ToString());
+                if (ModelFor(assignment.SyntaxTree)?.GetSymbolInfo(assignment.Left, cancellationToken).Symbol is { } target
+                    && SymbolEqualityComparer.Default.Equals(target.OriginalDefinition, field))
+                {
+                    writer = method + "()";
+                    break;
+                }
             }
         }
 
-        foreach (var method in methods.OfType<MethodDeclarationSyntax>())
+        return _writers.GetOrAdd(field, writer);
+    }
+
+    private readonly ConcurrentDictionary<INamedTypeSymbol, Dictionary<string, List<(AssignmentExpressionSyntax Assignment, string Method)>>> _assignments = new(SymbolEqualityComparer.Default);
+
+    /// <summary>
+    /// The assignments to <c>name</c> or <c>this.name</c> in the methods of a class that are neither constructors nor
+    /// private methods its constructors call, by the assigned name, read from syntax once per class.
+    /// </summary>
+    private Dictionary<string, List<(AssignmentExpressionSyntax Assignment, string Method)>> AssignmentsOutsideConstructors(INamedTypeSymbol type, CancellationToken cancellationToken)
+    {
+        if (_assignments.TryGetValue(type, out var known))
+        {
+            return known;
+        }
+
+        var byName = new Dictionary<string, List<(AssignmentExpressionSyntax, string)>>(System.StringComparer.Ordinal);
+        var calledFromConstructors = new HashSet<string>(System.StringComparer.Ordinal);
+        var methods = new List<MethodDeclarationSyntax>();
+        foreach (var reference in type.DeclaringSyntaxReferences)
+        {
+            foreach (var member in reference.GetSyntax(cancellationToken).DescendantNodes())
+            {
+                if (member is ConstructorDeclarationSyntax constructor)
+                {
+                    foreach (var call in constructor.DescendantNodes().OfType<InvocationExpressionSyntax>())
+                    {
+                        calledFromConstructors.Add(call.Expression is MemberAccessExpressionSyntax m ? m.Name.Identifier.ValueText : call.Expression.ToString());
+                    }
+                }
+                else if (member is MethodDeclarationSyntax method)
+                {
+                    methods.Add(method);
+                }
+            }
+        }
+
+        foreach (var method in methods)
         {
             if (calledFromConstructors.Contains(method.Identifier.ValueText) && method.Modifiers.Any(m => m.ValueText is "private"))
             {
@@ -177,20 +217,18 @@ internal sealed class CompilationFacts
             {
                 var name = assignment.Left is MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax } member ? member.Name.Identifier.ValueText
                     : assignment.Left is IdentifierNameSyntax id ? id.Identifier.ValueText : null;
-                if (name == field.Name && ModelFor(assignment.SyntaxTree)?.GetSymbolInfo(assignment.Left, cancellationToken).Symbol is { } target
-                    && SymbolEqualityComparer.Default.Equals(target.OriginalDefinition, field))
+                if (name is not null)
                 {
-                    writer = method.Identifier.ValueText + "()";
-                    break;
-                }
-            }
+                    if (!byName.TryGetValue(name, out var list))
+                    {
+                        byName[name] = list = new List<(AssignmentExpressionSyntax, string)>();
+                    }
 
-            if (writer is not null)
-            {
-                break;
+                    list.Add((assignment, method.Identifier.ValueText));
+                }
             }
         }
 
-        return _writers.GetOrAdd(field, writer);
+        return _assignments.GetOrAdd(type, byName);
     }
 }

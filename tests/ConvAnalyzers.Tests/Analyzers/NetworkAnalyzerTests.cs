@@ -36,6 +36,9 @@ public sealed class NetworkAnalyzerTests
         // Collect instead of asserting the markup: these tests read the messages.
         var compilation = await CompilationFor(source);
         Assert.Empty(compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+        // CONV000 and CONV012 are computed only where raised above Hidden (see Traces_are_computed_only_where_raised).
+        compilation = compilation.WithOptions(compilation.Options.WithSpecificDiagnosticOptions(
+            compilation.Options.SpecificDiagnosticOptions.SetItem("CONV000", ReportDiagnostic.Info).SetItem("CONV012", ReportDiagnostic.Info)));
         return await compilation.WithAnalyzers([new NetworkAnalyzer()]).GetAnalyzerDiagnosticsAsync();
     }
 
@@ -52,6 +55,70 @@ public sealed class NetworkAnalyzerTests
         Assert.Contains("D 12 → (12−1)·2 − 2·1 + 1·(3−1) + 0 + 1 = 23, but its encoder layer Conv3d received 24", message);
         Assert.Contains("H 16 → (16−1)·2 − 2·1 + 1·(3−1) + 0 + 1 = 31", message);
         Assert.EndsWith("set output_padding: 1", message);
+    }
+
+    /// <summary>
+    /// CONV000 and CONV012 are Hidden and computed only where something raises them (DESIGN §4): nothing by default
+    /// or when set to silent; a per-file entry (editorconfig), a global one, the compilation's specific options and
+    /// the category's bulk entry each turn them on.
+    /// </summary>
+    [Fact]
+    public async Task Traces_are_computed_only_where_raised()
+    {
+        var compilation = await CompilationFor(NetworkAnalyzerSources.SeedAutoencoder("nn.ConvTranspose3d(128, 256, 3, stride: 2, padding: 1, output_padding: 1)"));
+        async Task<int> Traces(Compilation c, AnalyzerConfigOptionsProvider? config = null)
+        {
+            var options = new CompilationWithAnalyzersOptions(new AnalyzerOptions([], config ?? new ConfigProvider([])), null, concurrentAnalysis: false, logAnalyzerExecutionTime: false);
+            var diagnostics = await c.WithAnalyzers([new NetworkAnalyzer()], options).GetAnalyzerDiagnosticsAsync();
+            return diagnostics.Count(d => d.Id == "CONV000");
+        }
+
+        Compilation With(SyntaxTreeOptionsProvider provider) => compilation.WithOptions(compilation.Options.WithSyntaxTreeOptionsProvider(provider));
+        var tree = compilation.SyntaxTrees.First();
+
+        Assert.Equal(0, await Traces(compilation));
+        Assert.Equal(0, await Traces(With(new TreeOptions(tree, "CONV000", ReportDiagnostic.Hidden, global: false))));
+        Assert.Equal(2, await Traces(With(new TreeOptions(tree, "CONV000", ReportDiagnostic.Info, global: false))));
+        Assert.Equal(2, await Traces(With(new TreeOptions(null, "CONV000", ReportDiagnostic.Warn, global: true))));
+        Assert.Equal(2, await Traces(compilation.WithOptions(compilation.Options.WithSpecificDiagnosticOptions([new("CONV000", ReportDiagnostic.Error)]))));
+        Assert.Equal(2, await Traces(compilation, new ConfigProvider(new() { ["dotnet_analyzer_diagnostic.category-TorchSharp.Shapes.severity"] = "suggestion" })));
+        Assert.Equal(0, await Traces(compilation, new ConfigProvider(new() { ["dotnet_analyzer_diagnostic.category-TorchSharp.Shapes.severity"] = "silent" })));
+        // A file's own entry wins over the bulk entry.
+        Assert.Equal(0, await Traces(With(new TreeOptions(tree, "CONV000", ReportDiagnostic.Suppress, global: false)),
+            new ConfigProvider(new() { ["dotnet_analyzer_diagnostic.severity"] = "warning" })));
+    }
+
+    private sealed class TreeOptions(SyntaxTree? tree, string id, ReportDiagnostic report, bool global) : SyntaxTreeOptionsProvider
+    {
+        public override GeneratedKind IsGenerated(SyntaxTree syntaxTree, CancellationToken cancellationToken) => GeneratedKind.NotGenerated;
+
+        public override bool TryGetDiagnosticValue(SyntaxTree syntaxTree, string diagnosticId, CancellationToken cancellationToken, out ReportDiagnostic severity)
+        {
+            severity = report;
+            return !global && syntaxTree == tree && diagnosticId == id;
+        }
+
+        public override bool TryGetGlobalDiagnosticValue(string diagnosticId, CancellationToken cancellationToken, out ReportDiagnostic severity)
+        {
+            severity = report;
+            return global && diagnosticId == id;
+        }
+    }
+
+    private sealed class ConfigProvider(Dictionary<string, string> values) : AnalyzerConfigOptionsProvider
+    {
+        private readonly Options _options = new(values);
+
+        public override AnalyzerConfigOptions GlobalOptions => _options;
+
+        public override AnalyzerConfigOptions GetOptions(SyntaxTree tree) => new Options([]);
+
+        public override AnalyzerConfigOptions GetOptions(AdditionalText textFile) => new Options([]);
+
+        private sealed class Options(Dictionary<string, string> values) : AnalyzerConfigOptions
+        {
+            public override bool TryGetValue(string key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? value) => values.TryGetValue(key, out value);
+        }
     }
 
     [Fact]
