@@ -124,7 +124,7 @@ public class AnalyzerBenchmarks
     /// The callback time of this build's analyzers and of those in <paramref name="otherAssembly"/> (another build of
     /// ConvAnalyzers.dll, loaded on its own), alternating run by run on the same compilation; each run listed.
     /// </summary>
-    public static void PrintExecutionTimesAgainst(int files, int runs, string otherAssembly)
+    public static void PrintExecutionTimesAgainst(int files, int runs, string otherAssembly, bool concurrent = true)
     {
         var compilation = SyntheticSolution.Create(SyntheticSolution.Files(files), withTorchSharp: true);
         _ = compilation.GetDiagnostics();
@@ -135,10 +135,10 @@ public class AnalyzerBenchmarks
             .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!).ToImmutableArray();
         ImmutableArray<DiagnosticAnalyzer> Ours() => ImmutableArray.Create<DiagnosticAnalyzer>(new LayerAnalyzer(), new NetworkAnalyzer());
 
-        static double Time(Compilation compilation, ImmutableArray<DiagnosticAnalyzer> analyzers)
+        double Time(Compilation compilation, ImmutableArray<DiagnosticAnalyzer> analyzers)
         {
             var withAnalyzers = compilation.Clone().WithAnalyzers(analyzers, new CompilationWithAnalyzersOptions(
-                new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty), null, concurrentAnalysis: true, logAnalyzerExecutionTime: true));
+                new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty), null, concurrentAnalysis: concurrent, logAnalyzerExecutionTime: true));
             _ = withAnalyzers.GetAnalyzerDiagnosticsAsync().GetAwaiter().GetResult();
             return analyzers.Sum(a => withAnalyzers.GetAnalyzerTelemetryInfoAsync(a, CancellationToken.None).GetAwaiter().GetResult().ExecutionTime.TotalMilliseconds);
         }
@@ -168,7 +168,7 @@ public class AnalyzerBenchmarks
 
         static double Median(List<double> values) => values.OrderBy(v => v).ElementAt(values.Count / 2);
         var ratios = ours.Zip(theirs, (a, b) => a / b).ToList();
-        Console.WriteLine($"{files} files with TorchSharp, {runs} alternating runs, medians: no analyzers {Median(none):F0} ms; this build {Median(ours):F0} ms ({Median(ours) / Median(none):P1}); "
+        Console.WriteLine($"{files} files with TorchSharp, {runs} alternating runs{(concurrent ? string.Empty : ", analyzers run sequentially")}, medians: no analyzers {Median(none):F0} ms; this build {Median(ours):F0} ms ({Median(ours) / Median(none):P1}); "
             + $"the other {Median(theirs):F0} ms ({Median(theirs) / Median(none):P1}); ratio of the runs' ratios {Median(ratios):F2} (min {ratios.Min():F2}, max {ratios.Max():F2})");
     }
 

@@ -32,12 +32,14 @@ if (args.Length == 3 && args[0] == "profile-analyzers")
     return;
 }
 
-if (args.Length == 4 && args[0] == "execution-times-vs")
+if (args.Length is 4 or 5 && args[0] == "execution-times-vs")
 {
     // The analyzers of this build against those of another build (its ConvAnalyzers.dll), alternating on one
     // synthetic compilation, so that both see the same machine noise: eng/benchmarks.sh compares to the commit
-    // before the interpreter this way.
-    AnalyzerBenchmarks.PrintExecutionTimesAgainst(int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture), int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture), args[3]);
+    // before the interpreter this way. A fifth argument "sequential" runs the analyzers without concurrency:
+    // steadier callback times, with no waiting on the other thread counted in them.
+    AnalyzerBenchmarks.PrintExecutionTimesAgainst(int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture), int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture), args[3],
+        concurrent: args.Length == 4 || args[4] != "sequential");
     return;
 }
 

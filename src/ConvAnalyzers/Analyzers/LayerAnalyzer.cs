@@ -201,9 +201,9 @@ public sealed class LayerAnalyzer : DiagnosticAnalyzer
         /// </summary>
         private bool MaybeSourceCall(SyntaxNode call, SyntaxNode member) => call switch
         {
-            InvocationExpressionSyntax invocation => CandidateInvocations.CalledName(invocation) is not { } name || _compilation.ContainsSymbolsWithName(name, SymbolFilter.Member, _cancellationToken)
+            InvocationExpressionSyntax invocation => CandidateInvocations.CalledName(invocation) is not { } name || CompilationFacts.For(_compilation).Declares(name, SymbolFilter.Member, _cancellationToken)
                 || member.DescendantNodes().OfType<LocalFunctionStatementSyntax>().Any(f => f.Identifier.ValueText == name),
-            ObjectCreationExpressionSyntax { Type: var type } => SimpleName(type) is not { } name || _compilation.ContainsSymbolsWithName(name, SymbolFilter.Type, _cancellationToken),
+            ObjectCreationExpressionSyntax { Type: var type } => SimpleName(type) is not { } name || CompilationFacts.For(_compilation).Declares(name, SymbolFilter.Type, _cancellationToken),
             _ => true,
         };
 

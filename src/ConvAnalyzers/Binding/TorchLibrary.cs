@@ -397,7 +397,7 @@ internal sealed class TorchLibrary : ILibraryModel
     /// <summary>The arguments by PyTorch's parameter names, arrays read off the heap.</summary>
     private static Dictionary<string, Value> Named(State state, IMethodSymbol method, Value[] arguments)
     {
-        var result = new Dictionary<string, Value>();
+        var result = new Dictionary<string, Value>(method.Parameters.Length);
         for (var i = 0; i < method.Parameters.Length && i < arguments.Length; i++)
         {
             var value = arguments[i];

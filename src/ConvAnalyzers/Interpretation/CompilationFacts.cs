@@ -21,7 +21,7 @@ internal sealed class CompilationFacts
     private static readonly ConditionalWeakTable<Compilation, CompilationFacts> Table = new();
 
     private readonly Compilation _compilation;
-    private readonly ConcurrentDictionary<SyntaxTree, SemanticModel> _models = new();
+    private readonly ConcurrentDictionary<SyntaxTree, SemanticModel> _models = new(concurrencyLevel: 4, capacity: 64);
     private readonly ConcurrentDictionary<IMethodSymbol, ControlFlowGraph?> _graphs = new(SymbolEqualityComparer.Default);
     private readonly ConcurrentDictionary<SyntaxNode, ControlFlowGraph?> _initializers = new();
     private readonly ConcurrentDictionary<ControlFlowGraph, bool[][]> _reachability = new();
@@ -33,6 +33,16 @@ internal sealed class CompilationFacts
     public static CompilationFacts For(Compilation compilation) => Table.GetValue(compilation, static c => new CompilationFacts(c));
 
     public Compilation Compilation => _compilation;
+
+    private readonly ConcurrentDictionary<(string Name, SymbolFilter Filter), bool> _declaredNames = new();
+
+    /// <summary>
+    /// True when a source symbol has this name (the compilation's declaration tables, no binding), remembered per
+    /// name: each look-up walks every declaration of the compilation.
+    /// </summary>
+    public bool Declares(string name, SymbolFilter filter, CancellationToken cancellationToken) =>
+        _declaredNames.TryGetValue((name, filter), out var known) ? known
+            : _declaredNames.GetOrAdd((name, filter), _compilation.ContainsSymbolsWithName(name, filter, cancellationToken));
 
     public SemanticModel? ModelFor(SyntaxTree tree)
     {
