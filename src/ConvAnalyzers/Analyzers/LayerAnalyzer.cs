@@ -196,16 +196,29 @@ public sealed class LayerAnalyzer : DiagnosticAnalyzer
         }
 
         /// <summary>
-        /// False when no method or type of this compilation (nor a local function of the member) has the called name, read from the declaration tables
-        /// without binding: then the call cannot be one of ours (most calls in ordinary code are not).
+        /// False when no method or type of this compilation, nor a local function of the member, has the called name
+        /// (the declaration tables, read without binding): then the call cannot be one of ours, as most calls are not.
         /// </summary>
         private bool MaybeSourceCall(SyntaxNode call, SyntaxNode member) => call switch
         {
             InvocationExpressionSyntax invocation => CandidateInvocations.CalledName(invocation) is not { } name || CompilationFacts.For(_compilation).Declares(name, SymbolFilter.Member, _cancellationToken)
-                || member.DescendantNodes().OfType<LocalFunctionStatementSyntax>().Any(f => f.Identifier.ValueText == name),
+                || LocalFunctionNames(member).Contains(name),
             ObjectCreationExpressionSyntax { Type: var type } => SimpleName(type) is not { } name || CompilationFacts.For(_compilation).Declares(name, SymbolFilter.Type, _cancellationToken),
             _ => true,
         };
+
+        private readonly Dictionary<SyntaxNode, HashSet<string>> _localFunctions = new();
+
+        /// <summary>The names of the local functions declared in a member (they are not in the declaration tables), read once per member.</summary>
+        private HashSet<string> LocalFunctionNames(SyntaxNode member)
+        {
+            if (!_localFunctions.TryGetValue(member, out var names))
+            {
+                _localFunctions[member] = names = new HashSet<string>(member.DescendantNodes().OfType<LocalFunctionStatementSyntax>().Select(f => f.Identifier.ValueText), System.StringComparer.Ordinal);
+            }
+
+            return names;
+        }
 
         private static string? SimpleName(TypeSyntax type) => type switch
         {

@@ -142,7 +142,7 @@ internal sealed class NetworkRuns
             var dims = new[] { 1L, channels }.Concat(Enumerable.Repeat(size, first.SpatialRank)).ToArray();
             var run = state.Clone();
             library.Apply(interpreter, EntryFrame(interpreter),
-                run, instance, new TensorValue(Dim.From(dims), ImmutableStack<PendingPair>.Empty), NullOperation(null), null);
+                run, instance, new TensorValue(Dim.From(dims), ImmutableStack<PendingPair>.Empty), Placeholder.Value.Operation, null);
             foreach (var pair in recorder.Pairs.Where(p => p.Certain))
             {
                 var missed = MirrorPairing.Mismatch(pair.Decoder.Geometry!, pair.DecoderInput, pair.DecoderOutput, pair.Encoder.Encoder.Name, pair.Encoder.Spatial) is not null;
@@ -234,7 +234,7 @@ internal sealed class NetworkRuns
                 _library.Recorder = encoderRecorder;
                 var constructor = encoderType.InstanceConstructors.OrderBy(c => c.Parameters.Length).FirstOrDefault();
                 var encoder = interpreter.Construct(encoderType, constructor, constructor?.Parameters.Select(p => Interpreter.Unknown(p.Type, $"parameter {p.Name} of {encoderType.Name}")).ToArray() ?? [], state, null, attribute, encoderType.Name + "()");
-                var encoded = _library.Apply(interpreter, frame, state, encoder, tensor, NullOperation(attribute), null);
+                var encoded = _library.Apply(interpreter, frame, state, encoder, tensor, Placeholder.Value.Operation, null);
                 _library.Recorder = recorder;
                 if (encoded is not TensorValue { Shape: not null } t)
                 {
@@ -244,7 +244,7 @@ internal sealed class NetworkRuns
                 tensor = t;
             }
 
-            _library.Apply(interpreter, frame, state, instance, tensor, NullOperation(attribute), null);
+            _library.Apply(interpreter, frame, state, instance, tensor, Placeholder.Value.Operation, null);
             if (encoderType is not null && recorder.Outputs.Count > 0)
             {
                 recorder.InputLabel = Dim.Format(Dim.From(input.Dims)) + $" through {encoderType.Name}";
@@ -257,8 +257,6 @@ internal sealed class NetworkRuns
     /// <summary>The frame inputs from attributes are applied in: no method of the user's code is running.</summary>
     private Frame EntryFrame(Interpreter interpreter) =>
         _frame ??= new Frame(interpreter.Compilation.GetSpecialType(SpecialType.System_Object).GetMembers().OfType<IMethodSymbol>().First(), Placeholder.Value.Graph, null, null, null, false);
-
-    private static IOperation NullOperation(SyntaxNode? attribute) => Placeholder.Value.Operation;
 
     /// <summary>An empty method body of a private compilation, made once per process: the operation and CFG that stand for "no source".</summary>
     private static readonly System.Lazy<(IOperation Operation, Microsoft.CodeAnalysis.FlowAnalysis.ControlFlowGraph Graph)> Placeholder = new(() =>
