@@ -135,17 +135,22 @@ public class AnalyzerBenchmarks
             .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!).ToImmutableArray();
         ImmutableArray<DiagnosticAnalyzer> Ours() => ImmutableArray.Create<DiagnosticAnalyzer>(new LayerAnalyzer(), new NetworkAnalyzer());
 
+        long lastAllocated = 0;
         double Time(Compilation compilation, ImmutableArray<DiagnosticAnalyzer> analyzers)
         {
             var withAnalyzers = compilation.Clone().WithAnalyzers(analyzers, new CompilationWithAnalyzersOptions(
                 new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty), null, concurrentAnalysis: concurrent, logAnalyzerExecutionTime: true));
+            var before = GC.GetTotalAllocatedBytes(precise: true);
             _ = withAnalyzers.GetAnalyzerDiagnosticsAsync().GetAwaiter().GetResult();
+            lastAllocated = GC.GetTotalAllocatedBytes(precise: true) - before;
             return analyzers.Sum(a => withAnalyzers.GetAnalyzerTelemetryInfoAsync(a, CancellationToken.None).GetAwaiter().GetResult().ExecutionTime.TotalMilliseconds);
         }
 
         var ours = new List<double>();
         var theirs = new List<double>();
         var none = new List<double>();
+        var oursBytes = new List<long>();
+        var theirsBytes = new List<long>();
         for (var run = 0; run < runs; run++)
         {
             var watch = System.Diagnostics.Stopwatch.StartNew();
@@ -155,15 +160,19 @@ public class AnalyzerBenchmarks
             if (run % 2 == 0)
             {
                 ours.Add(Time(compilation, Ours()));
+                oursBytes.Add(lastAllocated);
                 theirs.Add(Time(compilation, Theirs()));
+                theirsBytes.Add(lastAllocated);
             }
             else
             {
                 theirs.Add(Time(compilation, Theirs()));
+                theirsBytes.Add(lastAllocated);
                 ours.Add(Time(compilation, Ours()));
+                oursBytes.Add(lastAllocated);
             }
 
-            Console.WriteLine($"  run {run + 1}: no analyzers {none[^1]:F0} ms; this build {ours[^1]:F0} ms; {Path.GetFileName(Path.GetDirectoryName(otherAssembly))}/{Path.GetFileName(otherAssembly)} {theirs[^1]:F0} ms; ratio {ours[^1] / theirs[^1]:F2}");
+            Console.WriteLine($"  run {run + 1}: no analyzers {none[^1]:F0} ms; this build {ours[^1]:F0} ms; {Path.GetFileName(Path.GetDirectoryName(otherAssembly))}/{Path.GetFileName(otherAssembly)} {theirs[^1]:F0} ms; ratio {ours[^1] / theirs[^1]:F2}; allocated by the whole analysis {oursBytes[^1] / 1e6:F0} MB vs {theirsBytes[^1] / 1e6:F0} MB");
         }
 
         static double Median(List<double> values) => values.OrderBy(v => v).ElementAt(values.Count / 2);

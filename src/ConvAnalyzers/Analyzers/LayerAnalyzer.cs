@@ -107,10 +107,17 @@ public sealed class LayerAnalyzer : DiagnosticAnalyzer
 
         public IEnumerable<Diagnostic> Diagnose()
         {
-            foreach (var member in Members())
+            foreach (var (member, direct) in Members())
             {
                 _cancellationToken.ThrowIfCancellationRequested();
-                Run(member);
+                if (direct is null)
+                {
+                    Run(member);
+                }
+                else
+                {
+                    RunDirect(direct);
+                }
             }
 
             var findings = _sites.SelectMany(Check).ToList();
@@ -146,41 +153,87 @@ public sealed class LayerAnalyzer : DiagnosticAnalyzer
             _sites.Where(s => (s.Call.SyntaxTree == edit.Tree && s.Call.Span.Contains(edit.Span))
                 || s.Arguments.Values.Any(v => v.Origin is { } o && o.SyntaxTree == edit.Tree && o.Span.IntersectsWith(edit.Span)));
 
-        /// <summary>The members worth running: those that build a layer, and those that pass a literal to code of this compilation.</summary>
-        private IEnumerable<SyntaxNode> Members()
+        /// <summary>
+        /// The members worth running: those that build a layer, and those that pass a literal to code of this compilation.
+        /// A member whose every layer is a factory call with constant arguments, on its straight-line path, gets those calls
+        /// evaluated on their own (<c>Direct</c>): running the whole member could give them no other values.
+        /// </summary>
+        private IEnumerable<(SyntaxNode Member, List<InvocationExpressionSyntax>? Direct)> Members()
         {
             var root = _model.SyntaxTree.GetRoot(_cancellationToken);
             foreach (var node in root.DescendantNodes())
             {
                 switch (node)
                 {
-                    case BaseMethodDeclarationSyntax method when Worth(method):
-                        yield return method;
+                    case BaseMethodDeclarationSyntax method when Worth(method, out var direct):
+                        yield return (method, direct);
                         break;
                     case VariableDeclaratorSyntax { Initializer: not null, Parent.Parent: FieldDeclarationSyntax field } declarator
-                        when field.Modifiers.Any(m => m.ValueText is "static") && Worth(declarator):
+                        when field.Modifiers.Any(m => m.ValueText is "static") && Worth(declarator, out var direct):
                         // A static field's or property's initializer runs once, on its own.
-                        yield return declarator;
+                        yield return (declarator, direct);
                         break;
-                    case PropertyDeclarationSyntax { Initializer: not null } property when property.Modifiers.Any(m => m.ValueText is "static") && Worth(property):
-                        yield return property;
+                    case PropertyDeclarationSyntax { Initializer: not null } property when property.Modifiers.Any(m => m.ValueText is "static") && Worth(property, out var direct):
+                        yield return (property, direct);
                         break;
-                    case TypeDeclarationSyntax type when type.Members.OfType<FieldDeclarationSyntax>().Any(f => !f.Modifiers.Any(m => m.ValueText is "static" or "const") && Worth(f))
-                        || type.Members.OfType<PropertyDeclarationSyntax>().Any(p => p.Initializer is not null && Worth(p)):
+                    case TypeDeclarationSyntax type when InitializersWorth(type, out var direct):
                         // Field initializers run in the constructors.
-                        yield return type;
+                        yield return (type, direct);
                         break;
                 }
             }
         }
 
-        private bool Worth(SyntaxNode member)
+        private bool InitializersWorth(TypeDeclarationSyntax type, out List<InvocationExpressionSyntax>? direct)
         {
+            direct = null;
+            var worth = false;
+            foreach (var member in type.Members)
+            {
+                var initialized = member switch
+                {
+                    FieldDeclarationSyntax field when !field.Modifiers.Any(m => m.ValueText is "static" or "const") => member,
+                    PropertyDeclarationSyntax { Initializer: not null } property when !property.Modifiers.Any(m => m.ValueText is "static") => member,
+                    _ => null,
+                };
+                if (initialized is null || !Worth(initialized, out var calls))
+                {
+                    continue;
+                }
+
+                if (calls is null)
+                {
+                    // One initializer needs the interpreter: all of them run in the constructor.
+                    direct = null;
+                    return true;
+                }
+
+                worth = true;
+                (direct ??= new List<InvocationExpressionSyntax>()).AddRange(calls);
+            }
+
+            return worth;
+        }
+
+        /// <summary>
+        /// True when the member builds a layer or passes a literal to code of this compilation; <paramref name="direct"/>
+        /// holds its layer calls when each can be evaluated on its own, else null (the member runs on the interpreter).
+        /// </summary>
+        private bool Worth(SyntaxNode member, out List<InvocationExpressionSyntax>? direct)
+        {
+            direct = null;
+            List<InvocationExpressionSyntax>? calls = null;
             foreach (var node in member.DescendantNodes())
             {
                 if (node is InvocationExpressionSyntax invocation && CandidateInvocations.CalledName(invocation) is { } name && LayerTable.Factories.ContainsKey(name))
                 {
-                    return true;
+                    if (!StandsAlone(invocation, member))
+                    {
+                        return true;
+                    }
+
+                    (calls ??= new List<InvocationExpressionSyntax>()).Add(invocation);
+                    continue;
                 }
 
                 if (node is ArgumentListSyntax { Parent: InvocationExpressionSyntax or BaseObjectCreationExpressionSyntax } list
@@ -192,8 +245,41 @@ public sealed class LayerAnalyzer : DiagnosticAnalyzer
                 }
             }
 
-            return false;
+            direct = calls;
+            return calls is not null;
         }
+
+        /// <summary>
+        /// True when a layer call has the same values whatever runs before it: a TorchSharp factory with compile-time
+        /// constant arguments (numbers, tuples and arrays of them), not under a branch, loop, lambda or local function
+        /// of its member, so that it runs exactly when the member does.
+        /// </summary>
+        private bool StandsAlone(InvocationExpressionSyntax invocation, SyntaxNode member)
+        {
+            for (var node = invocation.Parent; node is not null && node != member; node = node.Parent)
+            {
+                if (node is IfStatementSyntax or SwitchStatementSyntax or SwitchExpressionSyntax or ConditionalExpressionSyntax or CommonForEachStatementSyntax
+                    or ForStatementSyntax or WhileStatementSyntax or DoStatementSyntax or AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax
+                    or ConditionalAccessExpressionSyntax or CatchClauseSyntax or SwitchSectionSyntax or IsPatternExpressionSyntax
+                    or BinaryExpressionSyntax { RawKind: (int)Microsoft.CodeAnalysis.CSharp.SyntaxKind.LogicalAndExpression or (int)Microsoft.CodeAnalysis.CSharp.SyntaxKind.LogicalOrExpression or (int)Microsoft.CodeAnalysis.CSharp.SyntaxKind.CoalesceExpression })
+                {
+                    return false;
+                }
+            }
+
+            return _model.GetOperation(invocation, _cancellationToken) is IInvocationOperation { TargetMethod.DeclaringSyntaxReferences.Length: 0, Instance: null } operation
+                && operation.Arguments.All(a => Constant(a.Value));
+        }
+
+        private static bool Constant(IOperation value) => value switch
+        {
+            { ConstantValue.HasValue: true } => true,
+            IConversionOperation conversion => Constant(conversion.Operand),
+            ITupleOperation tuple => tuple.Elements.All(Constant),
+            IArrayCreationOperation { Initializer: { } initializer } array => array.DimensionSizes.All(Constant) && initializer.ElementValues.All(Constant),
+            ICollectionExpressionOperation collection => collection.Elements.All(Constant),
+            _ => false,
+        };
 
         /// <summary>
         /// False when no method or type of this compilation, nor a local function of the member, has the called name
@@ -253,6 +339,21 @@ public sealed class LayerAnalyzer : DiagnosticAnalyzer
                     var first = type.InstanceConstructors.OrderBy(c => c.IsImplicitlyDeclared ? 0 : 1).ThenBy(c => c.Parameters.Length).FirstOrDefault();
                     interpreter.Construct(type, first, first is null ? [] : UnknownArguments(first), state, null, null, type.Name + "()");
                     break;
+            }
+        }
+
+        /// <summary>Evaluates layer calls whose arguments are all constants, each on its own: the layers are collected as in a full run.</summary>
+        private void RunDirect(List<InvocationExpressionSyntax> calls)
+        {
+            var library = TorchLibrary.Create(_compilation)!;
+            var interpreter = new Interpreter(_compilation, new LayerWatch(library, Collect), Budget.Default, _cancellationToken);
+            var state = new State();
+            foreach (var call in calls)
+            {
+                if (_model.GetOperation(call, _cancellationToken) is { } operation)
+                {
+                    interpreter.Evaluate(operation, interpreter.EntryFrame, state);
+                }
             }
         }
 

@@ -126,7 +126,9 @@ internal sealed class NetworkRuns
         var interpreter = NewInterpreter();
         var state = new State();
         var instance = interpreter.Construct(type, constructor, [], state, null, null, type.Name + "()");
-        var layers = state.Heap.OrderBy(h => h.Key).Select(h => h.Value).OfType<LibraryObject>().Select(o => (o.Payload as LayerModule)?.Site.Geometry).Where(g => g is not null).Select(g => g!).ToList();
+        var sites = state.Heap.OrderBy(h => h.Key).Select(h => h.Value).OfType<LibraryObject>().Select(o => (o.Payload as LayerModule)?.Site).Where(s => s?.Geometry is not null).Select(s => s!).ToList();
+        var layers = sites.Select(s => s.Geometry!).ToList();
+        var decoders = new HashSet<SyntaxNode>(sites.Where(s => MirrorPairing.Upsamples(s.Geometry!)).Select(s => s.Call));
         var first = layers.FirstOrDefault(g => g.Kind is LayerKind.Conv or LayerKind.ConvTranspose);
         if (first is not { InChannels: long channels } || !layers.Any(MirrorPairing.Downsamples) || !layers.Any(MirrorPairing.Upsamples) || channels < 1)
         {
@@ -141,13 +143,19 @@ internal sealed class NetworkRuns
             library.Recorder = recorder;
             var dims = new[] { 1L, channels }.Concat(Enumerable.Repeat(size, first.SpatialRank)).ToArray();
             var run = state.Clone();
-            library.Apply(interpreter, EntryFrame(interpreter),
-                run, instance, new TensorValue(Dim.From(dims), ImmutableStack<PendingPair>.Empty), Placeholder.Value.Operation, null);
+            library.Apply(interpreter, interpreter.EntryFrame,
+                run, instance, new TensorValue(Dim.From(dims), ImmutableStack<PendingPair>.Empty), Interpreter.NoSource, null);
             foreach (var pair in recorder.Pairs.Where(p => p.Certain))
             {
                 var missed = MirrorPairing.Mismatch(pair.Decoder.Geometry!, pair.DecoderInput, pair.DecoderOutput, pair.Encoder.Encoder.Name, pair.Encoder.Spatial) is not null;
                 tally.TryGetValue(pair.Decoder.Call, out var t);
                 tally[pair.Decoder.Call] = missed ? (t.Matched, t.Missed + 1, t.First ?? pair) : (t.Matched + 1, t.Missed, t.First ?? pair);
+            }
+
+            if (decoders.All(d => tally.TryGetValue(d, out var t) && t.Matched > 0))
+            {
+                // Every decoder layer of the module has given its encoder's shape back for some size: none can be reported.
+                break;
             }
         }
 
@@ -226,7 +234,7 @@ internal sealed class NetworkRuns
         foreach (var input in inputs)
         {
             var tensor = new TensorValue(Dim.From(input.Dims), ImmutableStack<PendingPair>.Empty);
-            var frame = EntryFrame(interpreter);
+            var frame = interpreter.EntryFrame;
             if (encoderType is not null)
             {
                 // [MirrorOf]: the encoder runs first (its findings are its own), then the decoder continues its pairing stack.
@@ -234,7 +242,7 @@ internal sealed class NetworkRuns
                 _library.Recorder = encoderRecorder;
                 var constructor = encoderType.InstanceConstructors.OrderBy(c => c.Parameters.Length).FirstOrDefault();
                 var encoder = interpreter.Construct(encoderType, constructor, constructor?.Parameters.Select(p => Interpreter.Unknown(p.Type, $"parameter {p.Name} of {encoderType.Name}")).ToArray() ?? [], state, null, attribute, encoderType.Name + "()");
-                var encoded = _library.Apply(interpreter, frame, state, encoder, tensor, Placeholder.Value.Operation, null);
+                var encoded = _library.Apply(interpreter, frame, state, encoder, tensor, Interpreter.NoSource, null);
                 _library.Recorder = recorder;
                 if (encoded is not TensorValue { Shape: not null } t)
                 {
@@ -244,31 +252,13 @@ internal sealed class NetworkRuns
                 tensor = t;
             }
 
-            _library.Apply(interpreter, frame, state, instance, tensor, Placeholder.Value.Operation, null);
+            _library.Apply(interpreter, frame, state, instance, tensor, Interpreter.NoSource, null);
             if (encoderType is not null && recorder.Outputs.Count > 0)
             {
                 recorder.InputLabel = Dim.Format(Dim.From(input.Dims)) + $" through {encoderType.Name}";
             }
         }
     }
-
-    private Frame? _frame;
-
-    /// <summary>The frame inputs from attributes are applied in: no method of the user's code is running.</summary>
-    private Frame EntryFrame(Interpreter interpreter) =>
-        _frame ??= new Frame(interpreter.Compilation.GetSpecialType(SpecialType.System_Object).GetMembers().OfType<IMethodSymbol>().First(), Placeholder.Value.Graph, null, null, null, false);
-
-    /// <summary>An empty method body of a private compilation, made once per process: the operation and CFG that stand for "no source".</summary>
-    private static readonly System.Lazy<(IOperation Operation, Microsoft.CodeAnalysis.FlowAnalysis.ControlFlowGraph Graph)> Placeholder = new(() =>
-    {
-        var tree = Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText("class C { void M() { } }");
-        var compilation = Microsoft.CodeAnalysis.CSharp.CSharpCompilation.Create("empty", [tree]);
-        var method = tree.GetRoot().DescendantNodes().OfType<MethodDeclarationSyntax>().First();
-#pragma warning disable RS1030 // A private, empty compilation: the placeholder operation for inputs that come from attributes.
-        var body = (IMethodBodyOperation)compilation.GetSemanticModel(tree).GetOperation(method)!;
-#pragma warning restore RS1030
-        return (body, Microsoft.CodeAnalysis.FlowAnalysis.ControlFlowGraph.Create(body));
-    });
 
     /// <summary>
     /// Every <c>new T(...)</c> of <paramref name="type"/> in the compilation, with the method that contains it: static

@@ -78,6 +78,32 @@ internal sealed class Interpreter
 {
     private readonly Compilation _compilation;
     private readonly ILibraryModel _library;
+
+    /// <summary>
+    /// Counts what a call may do beyond computing its result from its arguments: library calls (they build layers,
+    /// record shapes), object creations seen by <see cref="OnCreated"/>, reads of static objects, budget refusals.
+    /// </summary>
+    private int _effects;
+
+    /// <summary>How many call summaries this interpreter holds (tests read it).</summary>
+    public int SummaryCount => _summaries.Count;
+
+    /// <summary>Steps taken so far (tests read it).</summary>
+    public int Steps => _steps;
+
+    /// <summary>A library model's answer; any answer is an effect (it may build a layer or record a shape).</summary>
+    private Value? Counted(Value? answer)
+    {
+        if (answer is not null)
+        {
+            _effects++;
+        }
+
+        return answer;
+    }
+
+    /// <summary>Summaries of calls that only compute: (method, arguments) → result.</summary>
+    private readonly Dictionary<CallKey, Value> _summaries = new();
     private readonly CancellationToken _cancellationToken;
     private readonly CompilationFacts _facts;
     private readonly Dictionary<IMethodSymbol, int> _calls = new(SymbolEqualityComparer.Default);
@@ -133,6 +159,26 @@ internal sealed class Interpreter
 
         return true;
     }
+
+    /// <summary>An empty method body of a private compilation, made once per process: the operation and CFG that stand for "no source".</summary>
+    private static readonly System.Lazy<(IOperation Operation, ControlFlowGraph Graph)> Placeholder = new(() =>
+    {
+        var tree = Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText("class C { void M() { } }");
+        var compilation = Microsoft.CodeAnalysis.CSharp.CSharpCompilation.Create("empty", [tree]);
+        var method = tree.GetRoot().DescendantNodes().OfType<MethodDeclarationSyntax>().First();
+#pragma warning disable RS1030 // A private, empty compilation: the placeholder operation for values that come from no user code.
+        var body = (IMethodBodyOperation)compilation.GetSemanticModel(tree).GetOperation(method)!;
+#pragma warning restore RS1030
+        return (body, ControlFlowGraph.Create(body));
+    });
+
+    /// <summary>The operation that stands for "no source": inputs from attributes are applied at it.</summary>
+    public static IOperation NoSource => Placeholder.Value.Operation;
+
+    private Frame? _entry;
+
+    /// <summary>The frame of code that runs outside any method of the user's code (inputs from attributes, single calls evaluated on their own).</summary>
+    public Frame EntryFrame => _entry ??= new Frame(_compilation.GetSpecialType(SpecialType.System_Object).GetMembers().OfType<IMethodSymbol>().First(), Placeholder.Value.Graph, null, null, null, false);
 
     public SemanticModel? ModelFor(SyntaxTree tree) => _facts.ModelFor(tree);
 
@@ -193,6 +239,7 @@ internal sealed class Interpreter
         var @this = New(state, obj, syntax);
         if (caller is not null && caller.Depth >= Budget.MaxCallDepth)
         {
+            _effects++;
             state.Set(@this.Id, new InstanceObject(type, obj.Fields, creation, syntax, obj.Registered) { UnknownReason = $"{creation} is built deeper than {Budget.MaxCallDepth} calls" });
             return @this;
         }
@@ -279,12 +326,25 @@ internal sealed class Interpreter
         _calls.TryGetValue(method.OriginalDefinition, out var calls);
         if (depth >= Budget.MaxCallDepth || calls >= Budget.MaxCallsPerMethod || Exhausted)
         {
+            _effects++;
             return Unknown(method.ReturnType, depth >= Budget.MaxCallDepth
                 ? $"{Display(method)} is called deeper than {Budget.MaxCallDepth} levels (recursion?)"
                 : $"the interpreter's budget for {Display(method)} is spent");
         }
 
+        // A call that only computes from scalar arguments (no heap, no library, no statics) is run once per distinct
+        // arguments: loops and repeated blocks call the same size helpers again and again.
+        var key = captured is null && (@this is null || CallKey.Summarisable(@this)) && CallKey.Summarisable(arguments)
+            ? new CallKey(method.OriginalDefinition, graph, uncertain, @this is null ? arguments : [.. arguments, @this])
+            : (CallKey?)null;
+        if (key is { } k && _summaries.TryGetValue(k, out var summary))
+        {
+            return summary;
+        }
+
         _calls[method.OriginalDefinition] = calls + 1;
+        var effects = _effects;
+        var heap = state.Heap;
         var frame = new Frame(method, graph, @this, caller, captured, uncertain);
         var entry = state.Clone();
         entry.Locals = ImmutableDictionary.Create<ISymbol, Value>(SymbolEqualityComparer.Default);
@@ -297,7 +357,13 @@ internal sealed class Interpreter
 
         var (result, exit) = Run(frame, entry);
         state.Heap = exit?.Heap ?? state.Heap;
-        return result ?? Unknown(method.ReturnType, $"{Display(method)} returns nothing the interpreter could follow");
+        result ??= Unknown(method.ReturnType, $"{Display(method)} returns nothing the interpreter could follow");
+        if (key is { } computed && _effects == effects && ReferenceEquals(state.Heap, heap) && !Exhausted && CallKey.Summarisable(result))
+        {
+            _summaries[computed] = result;
+        }
+
+        return result;
     }
 
     public static Value Unknown(ITypeSymbol? type, string reason) =>
@@ -612,7 +678,7 @@ internal sealed class Interpreter
                 var left = Evaluate(compound.Target, frame, state);
                 var right = Evaluate(compound.Value, frame, state);
                 var value = compound.OperatorMethod is { } method
-                    ? _library.Operator(this, frame, state, method, [left, right], compound) ?? Unknown(compound.Type, $"operator {method.Name} is not modelled")
+                    ? Counted(_library.Operator(this, frame, state, method, [left, right], compound)) ?? Unknown(compound.Type, $"operator {method.Name} is not modelled")
                     : Arithmetic(compound.OperatorKind, left, right, compound);
                 Assign(compound.Target, value, frame, state);
                 return value;
@@ -632,7 +698,7 @@ internal sealed class Interpreter
                 var right = Evaluate(binary.RightOperand, frame, state);
                 if (binary.OperatorMethod is { } method)
                 {
-                    return _library.Operator(this, frame, state, method, [left, right], binary) ?? Unknown(binary.Type, $"operator {method.Name} is not modelled");
+                    return Counted(_library.Operator(this, frame, state, method, [left, right], binary)) ?? Unknown(binary.Type, $"operator {method.Name} is not modelled");
                 }
 
                 return Arithmetic(binary.OperatorKind, left, right, binary);
@@ -643,7 +709,7 @@ internal sealed class Interpreter
                 var operand = Evaluate(unary.Operand, frame, state);
                 if (unary.OperatorMethod is { } method)
                 {
-                    return _library.Operator(this, frame, state, method, [operand], unary) ?? Unknown(unary.Type, $"operator {method.Name} is not modelled");
+                    return Counted(_library.Operator(this, frame, state, method, [operand], unary)) ?? Unknown(unary.Type, $"operator {method.Name} is not modelled");
                 }
 
                 return unary.OperatorKind switch
@@ -1168,8 +1234,16 @@ internal sealed class Interpreter
 
         if (_statics.TryGetValue(field, out var cached) && (cached is not RefValue known || state.Heap.ContainsKey(known.Id)))
         {
+            if (cached is RefValue)
+            {
+                // Its object may change between two calls that read it.
+                _effects++;
+            }
+
             return cached;
         }
+
+        _effects++;
 
         var syntax = field.DeclaringSyntaxReferences.Select(r => r.GetSyntax(_cancellationToken)).OfType<VariableDeclaratorSyntax>().FirstOrDefault();
         if (syntax?.Initializer is not { } initializer || frame.Depth >= Budget.MaxCallDepth
@@ -1220,7 +1294,7 @@ internal sealed class Interpreter
             return bcl;
         }
 
-        return _library.GetProperty(this, frame, state, symbol, receiver, arguments, property)
+        return Counted(_library.GetProperty(this, frame, state, symbol, receiver, arguments, property))
             ?? Unknown(property.Type, receiver is UnknownValue unknownReceiver && property.Instance is { } of
                 ? $"'{Abbreviate(of.Syntax)}' is unknown: {unknownReceiver.Reason}"
                 : $"property {symbol.ContainingType.Name}.{symbol.Name} is not modelled");
@@ -1286,11 +1360,11 @@ internal sealed class Interpreter
 
         if (HasSource(target))
         {
-            return _library.Intercept(this, frame, state, target, receiver, arguments, invocation)
+            return Counted(_library.Intercept(this, frame, state, target, receiver, arguments, invocation))
                 ?? Invoke(target, receiver, arguments, state, frame, !IsCertain(frame, state));
         }
 
-        if (_library.Invoke(this, frame, state, method, receiver, arguments, invocation) is { } result)
+        if (Counted(_library.Invoke(this, frame, state, method, receiver, arguments, invocation)) is { } result)
         {
             return result;
         }
@@ -1432,12 +1506,16 @@ internal sealed class Interpreter
         {
             var text = $"{type.Name}({string.Join(", ", arguments.Select(Describe))})";
             result = Construct(type, constructor, arguments, state, frame, creation.Syntax, text);
-            OnCreated?.Invoke(creation, result, state);
+            if (OnCreated is { } onCreated)
+            {
+                _effects++;
+                onCreated(creation, result, state);
+            }
         }
         else
         {
             result = Bcl.Construct(this, state, type, arguments, creation)
-                ?? _library.Construct(this, frame, state, type, constructor, arguments, creation)
+                ?? Counted(_library.Construct(this, frame, state, type, constructor, arguments, creation))
                 ?? Unknown(type, $"new {type.Name}(...) is not modelled");
         }
 
@@ -1512,5 +1590,86 @@ internal sealed class Interpreter
         }
 
         return New(state, new SequenceObject(items.ToImmutable(), collection.Type is IArrayTypeSymbol) { UnknownReason = unknown }, collection.Syntax);
+    }
+}
+
+/// <summary>
+/// The key of a memoised call: the method (and the CFG run for it), whether the caller reached it on an undecided
+/// branch, and its arguments (with the instance, when there is one), equal when each is the same value written at the same place (results carry origins).
+/// </summary>
+internal readonly struct CallKey : System.IEquatable<CallKey>
+{
+    private readonly IMethodSymbol _method;
+    private readonly ControlFlowGraph _graph;
+    private readonly bool _uncertain;
+    private readonly Value[] _arguments;
+
+    public CallKey(IMethodSymbol method, ControlFlowGraph graph, bool uncertain, Value[] arguments)
+    {
+        _method = method;
+        _graph = graph;
+        _uncertain = uncertain;
+        _arguments = arguments;
+    }
+
+    /// <summary>Values a summary may hold: numbers, constants, unknowns and tuples of them (nothing on the heap).</summary>
+    public static bool Summarisable(Value[] values)
+    {
+        foreach (var value in values)
+        {
+            if (!Summarisable(value))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    public static bool Summarisable(Value value) => value switch
+    {
+        NumberValue or ConstantValue or UnknownValue => true,
+        TupleValue tuple => tuple.Items.All(Summarisable),
+        _ => false,
+    };
+
+    public bool Equals(CallKey other)
+    {
+        if (!SymbolEqualityComparer.Default.Equals(_method, other._method) || !ReferenceEquals(_graph, other._graph) || _uncertain != other._uncertain
+            || _arguments.Length != other._arguments.Length)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < _arguments.Length; i++)
+        {
+            if (!Same(_arguments[i], other._arguments[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool Same(Value a, Value b) =>
+        ReferenceEquals(a.Origin, b.Origin) && a switch
+        {
+            UnknownValue u => b is UnknownValue v && u.Reason == v.Reason,
+            TupleValue t => b is TupleValue w && t.Items.Length == w.Items.Length && t.Items.Zip(w.Items, Same).All(x => x),
+            _ => a.SameAs(b),
+        };
+
+    public override bool Equals(object? obj) => obj is CallKey other && Equals(other);
+
+    public override int GetHashCode()
+    {
+        var hash = SymbolEqualityComparer.Default.GetHashCode(_method) * 31 + _arguments.Length;
+        foreach (var argument in _arguments)
+        {
+            hash = (hash * 31) + (argument is NumberValue { IsReal: false, Known: long known } ? known.GetHashCode() : argument.GetType().GetHashCode());
+        }
+
+        return hash;
     }
 }
