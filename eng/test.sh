@@ -70,6 +70,13 @@ if [ -f "$unit" ]; then
   grep -o 'value fuzzing: [^&<]*' "$unit" | head -1
 fi
 
+clients="$results/ConvAnalyzers.ClientTests.trx"
+if [ -f "$clients" ]; then
+  grep -o 'csharp-ls [a-z]* sync: [^&<]*' "$clients" | head -1
+  grep -o 'workspace: [^&<]*' "$clients" | head -2
+  grep -o 'dotnet format: [0-9][^&<]*' "$clients" | head -1
+fi
+
 libtorch="$results/ConvAnalyzers.LibTorchTests.trx"
 if [ -f "$libtorch" ]; then
   ran=$(grep -o '<Counters [^>]*>' "$libtorch" | sed -n 's/.* executed="\([0-9]*\)".*/\1/p')
