@@ -41,6 +41,8 @@ internal sealed class CreationIndex
             var text = tree.GetText(cancellationToken).ToString();
             var names = new HashSet<string>(System.StringComparer.Ordinal);
             var targetTyped = false;
+            SyntaxNode? root = null;
+            bool? aliased = null;
             for (var at = text.IndexOf("new", System.StringComparison.Ordinal); at >= 0; at = text.IndexOf("new", at + 3, System.StringComparison.Ordinal))
             {
                 if (at > 0 && IsNamePart(text[at - 1]))
@@ -57,7 +59,19 @@ internal sealed class CreationIndex
 
                 if (i < text.Length && text[i] == '(')
                 {
-                    targetTyped = true;
+                    // A target-typed new(...): a declaration with its type written creates exactly that type; elsewhere
+                    // (an argument, a return, an assignment) the file is searched for the name instead.
+                    root ??= tree.GetRoot(cancellationToken);
+                    aliased ??= root.DescendantNodes(n => n is CompilationUnitSyntax or BaseNamespaceDeclarationSyntax).OfType<UsingDirectiveSyntax>().Any(u => u.Alias is not null);
+                    if (aliased == false && DeclaredTypeName(root.FindToken(at).Parent) is { } declared)
+                    {
+                        names.Add(declared);
+                    }
+                    else
+                    {
+                        targetTyped = true;
+                    }
+
                     continue;
                 }
 
@@ -115,6 +129,38 @@ internal sealed class CreationIndex
 
         return index;
     }
+
+    /// <summary>
+    /// The simple name of the type a target-typed <c>new(...)</c> creates when its declaration writes it
+    /// (<c>Net model = new(64);</c>, a field or a property); null elsewhere (files with using aliases are not asked).
+    /// </summary>
+    private static string? DeclaredTypeName(SyntaxNode? node)
+    {
+        if (node is not ImplicitObjectCreationExpressionSyntax creation)
+        {
+            return null;
+        }
+
+        var type = creation.Parent switch
+        {
+            EqualsValueClauseSyntax { Parent: VariableDeclaratorSyntax { Parent: VariableDeclarationSyntax declaration } } => declaration.Type,
+            EqualsValueClauseSyntax { Parent: PropertyDeclarationSyntax property } => property.Type,
+            _ => null,
+        };
+        return type is null || type.IsVar ? null : type switch
+        {
+            NullableTypeSyntax nullable => SimpleName(nullable.ElementType),
+            _ => SimpleName(type),
+        };
+    }
+
+    private static string? SimpleName(TypeSyntax type) => type switch
+    {
+        SimpleNameSyntax simple => simple.Identifier.ValueText,
+        QualifiedNameSyntax qualified => qualified.Right.Identifier.ValueText,
+        AliasQualifiedNameSyntax alias => alias.Name.Identifier.ValueText,
+        _ => null,
+    };
 
     private static bool IsNamePart(char c) => char.IsLetterOrDigit(c) || c == '_';
 

@@ -45,6 +45,58 @@ public sealed class NetworkAnalyzerTests
     private static Task<Compilation> CompilationFor(string source) => TestCompilation.CreateAsync(
         TestMarkup.Strip(source), (AttributesGenerator.HintName, AttributesGenerator.Source));
 
+    /// <summary>
+    /// A root created with a target-typed <c>new(...)</c> in a method: a typed local (the declared type is the created
+    /// type), an argument, a return, and a typed local in a file with a using alias.
+    /// The constructor argument of that creation is what the analysis runs with: 64 channels where the head expects 32.
+    /// </summary>
+    [Theory]
+    [InlineData("Net model = new(64); model.forward(torch.zeros(1, 3, 16, 16));", "")]
+    [InlineData("Use(new(64));", "static void Use(Net net) { }")]
+    [InlineData("var net = Make();", "static Net Make() => new(64);")]
+    [InlineData("Alias model = new(64);", "", "using Alias = Net;")]
+    public async Task A_target_typed_creation_gives_the_root_its_arguments(string statement, string member, string usings = "")
+    {
+        var source = usings + """
+
+            using TorchSharp;
+            using static TorchSharp.torch;
+
+            [ConvAnalyzers.InputShape(1, 3, 16, 16)]
+            public sealed class Net : nn.Module<Tensor, Tensor>
+            {
+                private readonly nn.Module<Tensor, Tensor> stem;
+                private readonly nn.Module<Tensor, Tensor> head = nn.Conv2d(32, 8, 3);
+
+                public Net(long width) : base(nameof(Net))
+                {
+                    stem = nn.Conv2d(3, width, 3);
+                    RegisterComponents();
+                }
+
+                public override Tensor forward(Tensor x) => head.forward(stem.forward(x));
+            }
+
+            public static class Program
+            {
+                public static void Run()
+                {
+            """ + statement + """
+
+                }
+
+            """ + member + """
+
+            }
+            """;
+        var found = (await Diagnostics(source)).Where(d => d.Id == "CONV004").ToList();
+        var mismatch = Assert.Single(found);
+        Assert.Contains("64", mismatch.GetMessage(), StringComparison.Ordinal);
+
+        // The same program creating it with 32 channels is silent.
+        Assert.DoesNotContain(await Diagnostics(source.Replace("new(64)", "new(32)", StringComparison.Ordinal)), d => d.Severity >= DiagnosticSeverity.Warning);
+    }
+
     [Fact]
     public async Task Seed_decoder_message_shows_both_shapes_the_arithmetic_and_the_fix()
     {
