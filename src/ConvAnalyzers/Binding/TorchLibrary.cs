@@ -138,7 +138,7 @@ internal sealed class TorchLibrary : ILibraryModel
 
         if (state.Get<LibraryObject>(receiver)?.Payload is ContainerModule container)
         {
-            var children = state.Heap.TryGetValue(container.Children, out var c) ? c as SequenceObject : null;
+            var children = state.TryGet(container.Children, out var c) ? c as SequenceObject : null;
             switch (property.Name)
             {
                 case "Count" when children is { UnknownReason: null }:
@@ -270,7 +270,7 @@ internal sealed class TorchLibrary : ILibraryModel
 
     private Value? ContainerMethod(Interpreter interpreter, State state, ContainerModule container, IMethodSymbol method, Value[] arguments, IOperation operation)
     {
-        if (!state.Heap.TryGetValue(container.Children, out var obj) || obj is not SequenceObject children)
+        if (!state.TryGet(container.Children, out var obj) || obj is not SequenceObject children)
         {
             return null;
         }
@@ -451,7 +451,7 @@ internal sealed class TorchLibrary : ILibraryModel
                 Recorder.Unknown(layer.Site, Recorder.KeyOf(((RefValue)module).Id), $"nn.{layer.Site.Name} is not in the layer table");
                 return TensorValue.Unknown($"nn.{layer.Site.Name} is not modelled");
             case LibraryObject { Payload: ContainerModule { Kind: "Sequential" } sequential } when requested is null:
-                if (!state.Heap.TryGetValue(sequential.Children, out var c) || c is not SequenceObject { UnknownReason: null } children)
+                if (!state.TryGet(sequential.Children, out var c) || c is not SequenceObject { UnknownReason: null } children)
                 {
                     var unknownChildren = (c as SequenceObject)?.UnknownReason ?? "a Sequential whose modules are unknown";
                     Recorder.Unknown(new LayerSite(operation.Syntax, "Sequential", ModuleRule.Neutral, null, ImmutableDictionary<string, Value>.Empty, unknownChildren), Recorder.KeyOf(((RefValue)module).Id), $"its modules are unknown: {unknownChildren}");

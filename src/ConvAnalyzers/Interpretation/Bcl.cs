@@ -27,7 +27,7 @@ internal static class Bcl
     {
         if (state.Get(receiver) is EnumeratorObject enumerator && property.Name == "Current")
         {
-            return state.Heap.TryGetValue(enumerator.Source, out var source) && source is SequenceObject s && enumerator.Index >= 0 && enumerator.Index < s.Items.Count && s.UnknownReason is null
+            return state.TryGet(enumerator.Source, out var source) && source is SequenceObject s && enumerator.Index >= 0 && enumerator.Index < s.Items.Count && s.UnknownReason is null
                 ? s.Items[enumerator.Index]
                 : Interpreter.Unknown(property.Type, enumerator.UnknownReason ?? "an element of a sequence the interpreter does not know");
         }
@@ -67,9 +67,9 @@ internal static class Bcl
             {
                 case "MoveNext":
                     var id = ((RefValue)receiver!).Id;
-                    if (enumerator.UnknownReason is not null || !state.Heap.TryGetValue(enumerator.Source, out var source) || source is not SequenceObject { UnknownReason: null } sequence)
+                    if (enumerator.UnknownReason is not null || !state.TryGet(enumerator.Source, out var source) || source is not SequenceObject { UnknownReason: null } sequence)
                     {
-                        return new UnknownValue(enumerator.UnknownReason ?? (state.Heap.TryGetValue(enumerator.Source, out var s) ? s.UnknownReason : null) ?? "iterating something the interpreter does not know");
+                        return new UnknownValue(enumerator.UnknownReason ?? (state.TryGet(enumerator.Source, out var s) ? s.UnknownReason : null) ?? "iterating something the interpreter does not know");
                     }
 
                     state.Set(id, new EnumeratorObject(enumerator.Source, enumerator.Index + 1));

@@ -98,19 +98,41 @@ internal sealed class State
 
     public ImmutableDictionary<CaptureId, Value> Captures { get; set; } = ImmutableDictionary<CaptureId, Value>.Empty;
 
-    public HeapMap Heap { get; set; } = HeapMap.Empty;
+    private HeapMap _heap = HeapMap.Empty;
+
+    /// <summary>The owner token under which <see cref="Set"/> changes this state's own heap nodes in place; null once the heap was handed out.</summary>
+    private object? _owner;
+
+    /// <summary>The heap; whoever reads it may keep it, so later changes of this state copy what they touch.</summary>
+    public HeapMap Heap
+    {
+        get
+        {
+            _owner = null;
+            return _heap;
+        }
+
+        set
+        {
+            _heap = value;
+            _owner = null;
+        }
+    }
 
     /// <summary>Branches taken on conditions the interpreter could not decide: (block ordinal, arm).</summary>
     public ImmutableList<(int Block, bool Arm)> Guards { get; set; } = ImmutableList<(int, bool)>.Empty;
 
     public State Clone() => new() { Locals = Locals, Captures = Captures, Heap = Heap, Guards = Guards };
 
-    public HeapObject? Get(Value? value) => value is RefValue r && Heap.TryGetValue(r.Id, out var o) ? o : null;
+    public HeapObject? Get(Value? value) => value is RefValue r && _heap.TryGetValue(r.Id, out var o) ? o : null;
+
+    /// <summary>The object with this id, read without handing the heap out.</summary>
+    public bool TryGet(int id, out HeapObject obj) => _heap.TryGetValue(id, out obj);
 
     public T? Get<T>(Value? value)
         where T : HeapObject => Get(value) as T;
 
-    public void Set(int id, HeapObject obj) => Heap = Heap.SetItem(id, obj);
+    public void Set(int id, HeapObject obj) => _heap = _heap.SetItem(id, obj, _owner ??= new object());
 
     /// <summary>Joins states reaching one block: a value that differs between them becomes unknown.</summary>
     /// <param name="because">Why the paths differ, worded to follow "a value that": the undecided branch that separated them.</param>

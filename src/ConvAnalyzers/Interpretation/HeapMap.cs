@@ -15,7 +15,10 @@ internal sealed class HeapMap : IEnumerable<KeyValuePair<int, HeapObject>>
     private const int Width = 1 << Bits;
     private const int Mask = Width - 1;
 
-    /// <summary>Nodes are <c>object?[Width]</c>: at shift 0 their slots hold heap objects, above it child nodes.</summary>
+    /// <summary>
+    /// Nodes are <c>object?[Width + 1]</c>: at shift 0 their first <see cref="Width"/> slots hold heap objects, above it
+    /// child nodes; the last slot holds the owner that may still change the node in place (see <see cref="SetItem(int, HeapObject, object)"/>), or null.
+    /// </summary>
     private readonly object?[]? _root;
 
     /// <summary>The bit shift of the root's index: 0 when the root is a leaf.</summary>
@@ -59,31 +62,53 @@ internal sealed class HeapMap : IEnumerable<KeyValuePair<int, HeapObject>>
 
     public bool ContainsKey(int key) => TryGetValue(key, out _);
 
-    public HeapMap SetItem(int key, HeapObject value)
+    public HeapMap SetItem(int key, HeapObject value) => SetItem(key, value, null);
+
+    /// <summary>
+    /// The heap with <paramref name="key"/> set. Nodes that <paramref name="owner"/> made since are changed in place,
+    /// the others copied (and then owned by it): the caller guarantees that no other heap value shares the nodes
+    /// <paramref name="owner"/> owns (State hands its heap out only after giving up its owner). A null owner copies.
+    /// </summary>
+    public HeapMap SetItem(int key, HeapObject value, object? owner)
     {
         if (key < 0)
         {
             throw new System.ArgumentOutOfRangeException(nameof(key));
         }
 
-        var root = _root ?? new object?[Width];
+        var root = _root ?? NewNode(owner);
         var shift = _shift;
         while ((key >> shift >> Bits) != 0)
         {
-            var grown = new object?[Width];
+            var grown = NewNode(owner);
             grown[0] = root;
             root = grown;
             shift += Bits;
         }
 
-        return new HeapMap(Set(root, shift, key, value), shift);
+        var updated = Set(root, shift, key, value, owner);
+        return ReferenceEquals(updated, _root) && shift == _shift ? this : new HeapMap(updated, shift);
     }
 
-    private static object?[] Set(object?[]? node, int shift, int key, HeapObject value)
+    private static object?[] Set(object?[]? node, int shift, int key, HeapObject value, object? owner)
     {
-        var copy = node is null ? new object?[Width] : (object?[])node.Clone();
+        var target = node is null ? NewNode(owner) : owner is not null && ReferenceEquals(node[Width], owner) ? node : Copy(node, owner);
         var slot = (key >> shift) & Mask;
-        copy[slot] = shift == 0 ? value : Set(copy[slot] as object?[], shift - Bits, key, value);
+        target[slot] = shift == 0 ? value : Set(target[slot] as object?[], shift - Bits, key, value, owner);
+        return target;
+    }
+
+    private static object?[] NewNode(object? owner = null)
+    {
+        var node = new object?[Width + 1];
+        node[Width] = owner;
+        return node;
+    }
+
+    private static object?[] Copy(object?[] node, object? owner)
+    {
+        var copy = (object?[])node.Clone();
+        copy[Width] = owner;
         return copy;
     }
 
@@ -94,14 +119,14 @@ internal sealed class HeapMap : IEnumerable<KeyValuePair<int, HeapObject>>
         var shift = System.Math.Max(a._shift, b._shift);
         for (var s = a._shift; x is not null && s < shift; s += Bits)
         {
-            var grown = new object?[Width];
+            var grown = NewNode();
             grown[0] = x;
             x = grown;
         }
 
         for (var s = b._shift; y is not null && s < shift; s += Bits)
         {
-            var grown = new object?[Width];
+            var grown = NewNode();
             grown[0] = y;
             y = grown;
         }
@@ -151,7 +176,7 @@ internal sealed class HeapMap : IEnumerable<KeyValuePair<int, HeapObject>>
                 : JoinNodes((object?[])p, (object?[])q, shift - Bits, join);
             if (!ReferenceEquals(merged, p))
             {
-                result ??= (object?[])x.Clone();
+                result ??= Copy(x, null);
                 result[i] = merged;
             }
         }
@@ -207,9 +232,9 @@ internal sealed class HeapMap : IEnumerable<KeyValuePair<int, HeapObject>>
             return true;
         }
 
-        foreach (var slot in node)
+        for (var i = 0; i < Width; i++)
         {
-            if (slot is object?[] child ? !IsEmpty(child) : slot is not null)
+            if (node[i] is object?[] child ? !IsEmpty(child) : node[i] is not null)
             {
                 return false;
             }

@@ -1232,7 +1232,7 @@ internal sealed class Interpreter
             return Unknown(field.Type, $"static field {field.Name} can change anywhere");
         }
 
-        if (_statics.TryGetValue(field, out var cached) && (cached is not RefValue known || state.Heap.ContainsKey(known.Id)))
+        if (_statics.TryGetValue(field, out var cached) && (cached is not RefValue known || state.TryGet(known.Id, out _)))
         {
             if (cached is RefValue)
             {
@@ -1447,7 +1447,7 @@ internal sealed class Interpreter
     {
         foreach (var value in arguments.Prepend(receiver ?? UnknownValue.Plain))
         {
-            if (value is RefValue r && state.Heap.TryGetValue(r.Id, out var obj))
+            if (value is RefValue r && state.TryGet(r.Id, out var obj))
             {
                 state.Set(r.Id, obj switch
                 {

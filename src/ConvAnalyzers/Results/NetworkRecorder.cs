@@ -113,7 +113,7 @@ internal sealed class NetworkRecorder
                 }
 
                 break;
-            case LibraryObject { Payload: ContainerModule container } when state.Heap.TryGetValue(container.Children, out var c) && c is SequenceObject children:
+            case LibraryObject { Payload: ContainerModule container } when state.TryGet(container.Children, out var c) && c is SequenceObject children:
                 for (var i = 0; i < children.Items.Count; i++)
                 {
                     Walk(state, children.Items[i], Child(children.Names?[i] ?? i.ToString(System.Globalization.CultureInfo.InvariantCulture)), isModuleType, depth + 1);

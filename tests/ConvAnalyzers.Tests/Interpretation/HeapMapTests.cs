@@ -132,4 +132,50 @@ public sealed class HeapMapTests
         var joined = HeapMap.Join(heap, changed, (x, _) => x);
         Assert.Same(heap, joined);
     }
+
+    /// <summary>
+    /// A state changes the heap nodes it made itself in place; every heap it handed out before (read through
+    /// <see cref="State.Heap"/>, a clone, a join's input) keeps exactly what it held then, whatever the state writes later.
+    /// </summary>
+    [Fact]
+    public void Heaps_handed_out_never_change_when_their_state_writes_in_place()
+    {
+        // Each step: write (key, tag) into one of two states, then maybe hand its heap out or clone it into the other.
+        var step = Gen.Select(DenseWrite, Gen.Int[0, 1], Gen.Int[0, 3]);
+        Gen.Select(step.Array[1, 300], SparseWrite.Array[0, 5]).Sample((steps, sparse) =>
+        {
+            var states = new[] { new State(), new State() };
+            var models = new[] { ImmutableDictionary<int, HeapObject>.Empty, ImmutableDictionary<int, HeapObject>.Empty };
+            var handedOut = new List<(HeapMap Heap, ImmutableDictionary<int, HeapObject> Model)>();
+            foreach (var ((key, tag), which, action) in steps.Concat(sparse.Select(w => (w, 0, 0))))
+            {
+                var obj = new Obj(tag);
+                states[which].Set(key, obj);
+                models[which] = models[which].SetItem(key, obj);
+                switch (action)
+                {
+                    case 1:
+                        handedOut.Add((states[which].Heap, models[which]));
+                        break;
+                    case 2:
+                        states[1 - which] = states[which].Clone();
+                        models[1 - which] = models[which];
+                        break;
+                }
+
+                Assert.True(states[which].TryGet(key, out var found));
+                Assert.Same(obj, found);
+            }
+
+            for (var i = 0; i < 2; i++)
+            {
+                AssertEqual(models[i], states[i].Heap);
+            }
+
+            foreach (var (heap, model) in handedOut)
+            {
+                AssertEqual(model, heap);
+            }
+        }, iter: 200);
+    }
 }
