@@ -2,10 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
-using ConvAnalyzers.Analyzers;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
-using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.Text;
 
 namespace ConvAnalyzers.CodeFixes;
@@ -16,18 +13,6 @@ namespace ConvAnalyzers.CodeFixes;
 /// </summary>
 internal static class CarriedEdits
 {
-    /// <summary>Registers one action applying the carried edits of <paramref name="action"/>; false when the diagnostic carries none.</summary>
-    public static bool Register(CodeFixContext context, Diagnostic diagnostic, string action, string title, string equivalenceKey)
-    {
-        if (FixEdits.Read(diagnostic.Properties, action) is not { } changes)
-        {
-            return false;
-        }
-
-        context.RegisterCodeFix(CodeAction.Create(title, ct => ApplyAsync(context.Document, changes, ct), equivalenceKey), diagnostic);
-        return true;
-    }
-
     public static async Task<Document> ApplyAsync(Document document, IReadOnlyList<TextChange> changes, CancellationToken cancellationToken)
     {
         var text = await document.GetTextAsync(cancellationToken).ConfigureAwait(false);

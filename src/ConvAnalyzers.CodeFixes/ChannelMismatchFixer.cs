@@ -1,10 +1,11 @@
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Composition;
-using System.Threading.Tasks;
 using ConvAnalyzers.Analyzers;
 using ConvAnalyzers.Diagnostics;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.Diagnostics;
 
 namespace ConvAnalyzers.CodeFixes;
 
@@ -15,31 +16,26 @@ namespace ConvAnalyzers.CodeFixes;
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(ChannelMismatchFixer))]
 [Shared]
-public sealed class ChannelMismatchFixer : CodeFixProvider
+public sealed class ChannelMismatchFixer : CarriedEditFixer
 {
     public const string EquivalenceKey = "ConvAnalyzers.AcceptReceivedChannels";
     public const string ProducerEquivalenceKey = "ConvAnalyzers.ProduceExpectedChannels";
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIdentifiers.ChannelMismatch);
 
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+    internal override DiagnosticAnalyzer CreateAnalyzer() => new NetworkAnalyzer();
 
-    public override Task RegisterCodeFixesAsync(CodeFixContext context)
+    protected override IEnumerable<CarriedFix> Offers(Diagnostic diagnostic)
     {
-        foreach (var diagnostic in context.Diagnostics)
+        if (CarriedEdits.Property(diagnostic, "parameter") is not { } parameter || CarriedEdits.Property(diagnostic, "received") is not { } received)
         {
-            if (CarriedEdits.Property(diagnostic, "parameter") is not { } parameter || CarriedEdits.Property(diagnostic, "received") is not { } received)
-            {
-                continue;
-            }
-
-            CarriedEdits.Register(context, diagnostic, string.Empty, $"Set {parameter}: {received} (what the layer receives)", EquivalenceKey);
-            if (CarriedEdits.Property(diagnostic, "producer_parameter") is { } producerParameter && CarriedEdits.Property(diagnostic, "expected") is { } expected)
-            {
-                CarriedEdits.Register(context, diagnostic, NetworkAnalyzer.ProducerAction, $"Set the producing layer's {producerParameter}: {expected} (what this layer expects)", ProducerEquivalenceKey);
-            }
+            yield break;
         }
 
-        return Task.CompletedTask;
+        yield return new CarriedFix(string.Empty, $"Set {parameter}: {received} (what the layer receives)", EquivalenceKey);
+        if (CarriedEdits.Property(diagnostic, "producer_parameter") is { } producerParameter && CarriedEdits.Property(diagnostic, "expected") is { } expected)
+        {
+            yield return new CarriedFix(NetworkAnalyzer.ProducerAction, $"Set the producing layer's {producerParameter}: {expected} (what this layer expects)", ProducerEquivalenceKey);
+        }
     }
 }

@@ -1,10 +1,11 @@
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Composition;
-using System.Threading.Tasks;
 using ConvAnalyzers.Analyzers;
 using ConvAnalyzers.Diagnostics;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.Diagnostics;
 
 namespace ConvAnalyzers.CodeFixes;
 
@@ -15,29 +16,24 @@ namespace ConvAnalyzers.CodeFixes;
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(DecoderMismatchFixer))]
 [Shared]
-public sealed class DecoderMismatchFixer : CodeFixProvider
+public sealed class DecoderMismatchFixer : CarriedEditFixer
 {
     public const string EquivalenceKey = "ConvAnalyzers.MirrorEncoder";
     public const string OutputSizeKey = "ConvAnalyzers.MirrorEncoderWithOutputSize";
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIdentifiers.DecoderMismatch);
 
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+    internal override DiagnosticAnalyzer CreateAnalyzer() => new NetworkAnalyzer();
 
-    public override Task RegisterCodeFixesAsync(CodeFixContext context)
+    protected override IEnumerable<CarriedFix> Offers(Diagnostic diagnostic)
     {
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            var result = CarriedEdits.Property(diagnostic, "result");
-            var arrow = result is null ? string.Empty : " → " + result;
-            var outputPadding = CarriedEdits.Format(CarriedEdits.Property(diagnostic, "output_padding"));
-            var title = CarriedEdits.Property(diagnostic, "padding_changes") == "true"
-                ? $"Set padding: {CarriedEdits.Format(CarriedEdits.Property(diagnostic, "padding"))}, output_padding: {outputPadding}{arrow}"
-                : $"Set output_padding: {outputPadding}{arrow}";
-            CarriedEdits.Register(context, diagnostic, string.Empty, title, EquivalenceKey);
-            CarriedEdits.Register(context, diagnostic, NetworkAnalyzer.OutputSizeAction, $"Call forward(x, output_size: {result}){arrow}", OutputSizeKey);
-        }
-
-        return Task.CompletedTask;
+        var result = CarriedEdits.Property(diagnostic, "result");
+        var arrow = result is null ? string.Empty : " → " + result;
+        var outputPadding = CarriedEdits.Format(CarriedEdits.Property(diagnostic, "output_padding"));
+        var title = CarriedEdits.Property(diagnostic, "padding_changes") == "true"
+            ? $"Set padding: {CarriedEdits.Format(CarriedEdits.Property(diagnostic, "padding"))}, output_padding: {outputPadding}{arrow}"
+            : $"Set output_padding: {outputPadding}{arrow}";
+        yield return new CarriedFix(string.Empty, title, EquivalenceKey);
+        yield return new CarriedFix(NetworkAnalyzer.OutputSizeAction, $"Call forward(x, output_size: {result}){arrow}", OutputSizeKey);
     }
 }

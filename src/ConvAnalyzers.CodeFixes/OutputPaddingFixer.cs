@@ -1,10 +1,11 @@
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Composition;
-using System.Threading.Tasks;
 using ConvAnalyzers.Analyzers;
 using ConvAnalyzers.Diagnostics;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.Diagnostics;
 
 namespace ConvAnalyzers.CodeFixes;
 
@@ -15,33 +16,26 @@ namespace ConvAnalyzers.CodeFixes;
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(OutputPaddingFixer))]
 [Shared]
-public sealed class OutputPaddingFixer : CodeFixProvider
+public sealed class OutputPaddingFixer : CarriedEditFixer
 {
     public const string SameSizeKey = "ConvAnalyzers.LegalPaddingSameSize";
     public const string LargestLegalKey = "ConvAnalyzers.LargestLegalOutputPadding";
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIdentifiers.OutputPaddingNotSmaller);
 
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+    internal override DiagnosticAnalyzer CreateAnalyzer() => new LayerAnalyzer();
 
-    public override Task RegisterCodeFixesAsync(CodeFixContext context)
+    protected override IEnumerable<CarriedFix> Offers(Diagnostic diagnostic)
     {
-        foreach (var diagnostic in context.Diagnostics)
+        var outputPadding = CarriedEdits.Format(CarriedEdits.Property(diagnostic, "output_padding"));
+        switch (CarriedEdits.Property(diagnostic, "fix"))
         {
-            var outputPadding = CarriedEdits.Format(CarriedEdits.Property(diagnostic, "output_padding"));
-            switch (CarriedEdits.Property(diagnostic, "fix"))
-            {
-                case LayerAnalyzer.SameSizeFix:
-                    CarriedEdits.Register(context, diagnostic, string.Empty,
-                        $"Set padding: {CarriedEdits.Format(CarriedEdits.Property(diagnostic, "padding"))}, output_padding: {outputPadding} (same output size)", SameSizeKey);
-                    break;
-                case LayerAnalyzer.LargestLegalFix:
-                    CarriedEdits.Register(context, diagnostic, string.Empty,
-                        $"Set output_padding: {outputPadding} (the output gets {CarriedEdits.Property(diagnostic, "smaller")} smaller)", LargestLegalKey);
-                    break;
-            }
+            case LayerAnalyzer.SameSizeFix:
+                yield return new CarriedFix(string.Empty, $"Set padding: {CarriedEdits.Format(CarriedEdits.Property(diagnostic, "padding"))}, output_padding: {outputPadding} (same output size)", SameSizeKey);
+                break;
+            case LayerAnalyzer.LargestLegalFix:
+                yield return new CarriedFix(string.Empty, $"Set output_padding: {outputPadding} (the output gets {CarriedEdits.Property(diagnostic, "smaller")} smaller)", LargestLegalKey);
+                break;
         }
-
-        return Task.CompletedTask;
     }
 }

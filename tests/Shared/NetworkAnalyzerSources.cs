@@ -46,13 +46,16 @@ public static class NetworkAnalyzerSources
         """;
 
     /// <summary>A padded U-Net with four MaxPool2d(2) levels; <paramref name="broken"/> marks where 250×250 breaks it.</summary>
-    public static string UNet(long size, bool broken)
-    {
-        var up4 = Mark(broken ? "CONV005" : null, "nn.ConvTranspose2d(128, 64, 2, stride: 2)");
-        var cat4 = Mark(broken ? "CONV010" : null, "torch.cat(new[] { up4.forward(b), e4 }, 1)");
-        return Usings + $$"""
+    public static string UNet(long size, bool broken) => UNet(
+        size,
+        Mark(broken ? "CONV005" : null, "nn.ConvTranspose2d(128, 64, 2, stride: 2)"),
+        Mark(broken ? "CONV010" : null, "torch.cat(new[] { up4.forward(b), e4 }, 1)"),
+        "nn.ConvTranspose2d(32, 16, 2, stride: 2)");
+
+    /// <summary>The same U-Net with its deepest up-sampling layer, the skip join after it and its third level's up-sampling layer given.</summary>
+    public static string UNet(long size, string up4, string cat4, string up2, string name = "UNet") => Usings + $$"""
         [ConvAnalyzers.InputShape(1, 1, {{size}}, {{size}})]
-        public sealed class UNet : nn.Module<Tensor, Tensor>
+        public sealed class {{name}} : nn.Module<Tensor, Tensor>
         {
             private static nn.Module<Tensor, Tensor> Block(long input, long output) =>
                 nn.Sequential(nn.Conv2d(input, output, 3, padding: 1), nn.ReLU());
@@ -67,13 +70,13 @@ public static class NetworkAnalyzerSources
             private readonly nn.Module<Tensor, Tensor> dec4 = nn.Sequential(nn.Conv2d(128, 64, 3, padding: 1), nn.ReLU());
             private readonly nn.Module<Tensor, Tensor> up3 = nn.ConvTranspose2d(64, 32, 2, stride: 2);
             private readonly nn.Module<Tensor, Tensor> dec3 = nn.Sequential(nn.Conv2d(64, 32, 3, padding: 1), nn.ReLU());
-            private readonly nn.Module<Tensor, Tensor> up2 = nn.ConvTranspose2d(32, 16, 2, stride: 2);
+            private readonly nn.Module<Tensor, Tensor> up2 = {{up2}};
             private readonly nn.Module<Tensor, Tensor> dec2 = nn.Sequential(nn.Conv2d(32, 16, 3, padding: 1), nn.ReLU());
             private readonly nn.Module<Tensor, Tensor> up1 = nn.ConvTranspose2d(16, 8, 2, stride: 2);
             private readonly nn.Module<Tensor, Tensor> dec1 = nn.Sequential(nn.Conv2d(16, 8, 3, padding: 1), nn.ReLU());
             private readonly nn.Module<Tensor, Tensor> head = nn.Conv2d(8, 1, 1);
 
-            public UNet() : base(nameof(UNet)) => RegisterComponents();
+            public {{name}}() : base(nameof({{name}})) => RegisterComponents();
 
             public override Tensor forward(Tensor x)
             {
@@ -90,7 +93,6 @@ public static class NetworkAnalyzerSources
             }
         }
         """;
-    }
 
     private static string Mark(string? id, string code) => id is null ? code : "{|" + id + ":" + code + "|}";
 

@@ -36,6 +36,9 @@ public sealed class LayerAnalyzer : DiagnosticAnalyzer
     public const string OutputSizeAction = "output_size.";
     public const string EqualElementsAction = "equal.";
 
+    /// <summary>CONV007's fallback, for any input: output_padding written as TorchSharp 0.107's forward(x) applies it.</summary>
+    public const string CollapsedAction = "collapsed.";
+
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
         DiagnosticDescriptors.OutputPaddingNotSmaller,
         DiagnosticDescriptors.InvalidHyperparameter,
@@ -549,6 +552,13 @@ public sealed class LayerAnalyzer : DiagnosticAnalyzer
             var message = $"TorchSharp 0.107 {g.TorchName}.forward(x) applies output_padding[0] = {outputPadding[0]} to every dimension: the code asks for output_padding {ArithmeticText.Tuple(outputPadding)}, "
                 + $"but forward(x) uses {ArithmeticText.Tuple(collapsed)}. Call forward(x, output_size) with the spatial sizes for an exact result, or use equal elements where they give the same sizes.";
             var (facts, fixes) = CollapseFixes(site);
+            if (ShapeAlgebra.Validate(g, OutputPaddingSemantics.TorchSharpForward).Count == 0)
+            {
+                // Whatever the input: writing what forward(x) already runs keeps every shape and removes the misleading tuple.
+                facts = facts.Add("collapsed", string.Join(",", collapsed));
+                fixes.Add((CollapsedAction, Edits(site, [("output_padding", collapsed.ToArray())])));
+            }
+
             return new Finding(DiagnosticDescriptors.TupleOutputPaddingCollapses, Responsible(site, "output_padding"), message, site, facts, fixes);
         }
 

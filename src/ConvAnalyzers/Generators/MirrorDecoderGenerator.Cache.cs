@@ -34,18 +34,18 @@ public sealed partial class MirrorDecoderGenerator
 
         private readonly ConditionalWeakTable<SyntaxNode, StrongBox<Entry?>> _entries = new();
 
-        public DecoderResult GetOrParse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+        /// <summary>The parse of the <c>[MirrorDecoder]</c> class <paramref name="syntax"/>, kept while its inputs are unchanged.</summary>
+        public ParseOutcome GetOrParse(INamedTypeSymbol decoder, ClassDeclarationSyntax syntax, AttributeData attribute, Compilation compilation, CancellationToken cancellationToken)
         {
-            var compilation = context.SemanticModel.Compilation;
             var facts = Facts.GetValue(compilation, static c => new CompilationFacts(c));
-            var box = _entries.GetValue(context.TargetNode, static _ => new StrongBox<Entry?>());
+            var box = _entries.GetValue(syntax, static _ => new StrongBox<Entry?>());
             if (Volatile.Read(ref box.Value) is { } entry && entry.IsValidIn(compilation, facts))
             {
                 return entry.Result;
             }
 
-            var result = Parser.Parse(context, cancellationToken);
-            var trees = Dependencies(facts, context.TargetNode.SyntaxTree, cancellationToken);
+            var result = Parser.Parse(decoder, syntax, attribute, compilation, cancellationToken);
+            var trees = Dependencies(facts, syntax.SyntaxTree, cancellationToken);
             Volatile.Write(ref box.Value, trees is { } known ? new Entry(result, known, Names(facts, known, cancellationToken), facts.Context) : null);
             return result;
         }
@@ -129,7 +129,7 @@ public sealed partial class MirrorDecoderGenerator
             private readonly HashSet<string> _names;
             private readonly Context _context;
 
-            public Entry(DecoderResult result, ImmutableArray<SyntaxTree> trees, HashSet<string> names, Context context)
+            public Entry(ParseOutcome result, ImmutableArray<SyntaxTree> trees, HashSet<string> names, Context context)
             {
                 Result = result;
                 _trees = trees;
@@ -137,7 +137,7 @@ public sealed partial class MirrorDecoderGenerator
                 _context = context;
             }
 
-            public DecoderResult Result { get; }
+            public ParseOutcome Result { get; }
 
             public bool IsValidIn(Compilation compilation, CompilationFacts facts) =>
                 _trees.All(compilation.ContainsSyntaxTree) && facts.Context.Since(_context) is { SameReferencesAndOptions: true } change && !change.Names.Overlaps(_names);

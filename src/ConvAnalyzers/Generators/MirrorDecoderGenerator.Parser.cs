@@ -18,7 +18,7 @@ namespace ConvAnalyzers.Generators;
 public sealed partial class MirrorDecoderGenerator
 {
     /// <summary>
-    /// Symbols and syntax in, an equatable <see cref="DecoderResult"/> out. The encoder's flow is what the interpreter
+    /// Symbols and syntax in, a <see cref="ParseOutcome"/> out (its spec value-equatable). The encoder's flow is what the interpreter
     /// records when it builds the encoder and runs its forward on the chosen input: blocks, helpers and loops included.
     /// </summary>
     internal static class Parser
@@ -33,13 +33,13 @@ public sealed partial class MirrorDecoderGenerator
             "num_features", "output_size", "size", "scale_factor", "start_dim", "end_dim", "padding_mode",
         };
 
-        public static DecoderResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+        /// <summary>
+        /// Reads one <c>[MirrorDecoder]</c> class declaration: the generator emits its spec, <see cref="MirrorDecoderAnalyzer"/>
+        /// reports its problem, so that both agree on every class by construction.
+        /// </summary>
+        public static ParseOutcome Parse(INamedTypeSymbol decoder, ClassDeclarationSyntax syntax, AttributeData attribute, Compilation compilation, CancellationToken cancellationToken)
         {
-            var decoder = (INamedTypeSymbol)context.TargetSymbol;
-            var syntax = (ClassDeclarationSyntax)context.TargetNode;
-            var attribute = context.Attributes[0];
             var attributeLocation = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken).GetLocation() ?? syntax.Identifier.GetLocation();
-            var compilation = context.SemanticModel.Compilation;
 
             if (!syntax.Modifiers.Any(SyntaxKind.PartialKeyword) || decoder.IsGenericType || syntax.Ancestors().OfType<TypeDeclarationSyntax>().Any(t => !t.Modifiers.Any(SyntaxKind.PartialKeyword)))
             {
@@ -86,7 +86,6 @@ public sealed partial class MirrorDecoderGenerator
         /// <param name="Factory">For a shape-keeping step: the <c>torch.nn</c> factory that builds its mirror, null when it needs none.</param>
         private sealed record Stage(LayerSite? Site, string Name, TensorShape Input, TensorShape Output, LayerGeometry? Geometry, string? Factory);
 
-        private sealed record Problem(string Id, Location Location, string Message);
 
         private static (List<Stage>? Stages, Problem? Error) Flow(INamedTypeSymbol encoder, NetworkRecorder recorder, TensorValue output, TensorShape input, Location attributeLocation, INamedTypeSymbol nn)
         {
@@ -251,7 +250,7 @@ public sealed partial class MirrorDecoderGenerator
             public List<Stage> Followers { get; } = new();
         }
 
-        private static DecoderResult Build(INamedTypeSymbol decoder, ClassDeclarationSyntax syntax, INamedTypeSymbol encoder, List<Stage> stages, TensorShape encoderOutput, Location attributeLocation)
+        private static ParseOutcome Build(INamedTypeSymbol decoder, ClassDeclarationSyntax syntax, INamedTypeSymbol encoder, List<Stage> stages, TensorShape encoderOutput, Location attributeLocation)
         {
             // A shape-changing layer and the BatchNorm/activation/dropout stages after it form a block.
             var blocks = new List<Block>();
@@ -324,7 +323,7 @@ public sealed partial class MirrorDecoderGenerator
             var declaresBase = decoder.BaseType is { SpecialType: not SpecialType.System_Object };
             var accessibility = SyntaxFacts.GetText(decoder.DeclaredAccessibility);
             var spec = new DecoderSpec(ns, containing, accessibility, decoder.Name, declaresBase, encoder.ToDisplayString(), layers.ToEquatableArray(), trace.ToEquatableArray());
-            return new DecoderResult(spec, EquatableArray<DiagnosticInfo>.Empty);
+            return new ParseOutcome(spec, null);
         }
 
         private sealed record MirrorLayer(LayerGeometry? Geometry, string FieldType, string Factory, EquatableArray<long> OutputSize, Problem? Error);
@@ -477,19 +476,11 @@ public sealed partial class MirrorDecoderGenerator
             return candidate;
         }
 
-        private static DecoderResult Fail(string id, Location location, string message) =>
-            new(null, EquatableArray.Create(Info(id, location, message)));
+        private static ParseOutcome Fail(string id, Location location, string message) => new(null, new Problem(id, location, message));
 
-        private static DiagnosticInfo Info(string id, Location location, string message)
+        public static Diagnostic ToDiagnostic(Problem problem, bool atCompilationEnd)
         {
-            var span = location.GetLineSpan();
-            return new DiagnosticInfo(id, message, span.Path, location.SourceSpan.Start, location.SourceSpan.Length,
-                span.StartLinePosition.Line, span.StartLinePosition.Character, span.EndLinePosition.Line, span.EndLinePosition.Character);
-        }
-
-        public static Diagnostic ToDiagnostic(DiagnosticInfo info)
-        {
-            var descriptor = info.Id switch
+            var descriptor = problem.Id switch
             {
                 RuleIdentifiers.EncoderNotInSource => DiagnosticDescriptors.EncoderNotInSource,
                 RuleIdentifiers.EncoderInputUnknown => DiagnosticDescriptors.EncoderInputUnknown,
@@ -498,9 +489,16 @@ public sealed partial class MirrorDecoderGenerator
                 RuleIdentifiers.ArgumentNotConstant => DiagnosticDescriptors.ArgumentNotConstant,
                 _ => DiagnosticDescriptors.NoExactMirror,
             };
-            var location = Location.Create(info.FilePath, new TextSpan(info.Start, info.Length),
-                new LinePositionSpan(new LinePosition(info.StartLine, info.StartColumn), new LinePosition(info.EndLine, info.EndColumn)));
-            return Diagnostic.Create(descriptor, location, info.Message);
+            return Diagnostic.Create(atCompilationEnd ? DiagnosticDescriptors.AtCompilationEnd(descriptor) : descriptor, problem.Location, problem.Message);
         }
     }
+
+    /// <summary>Why no decoder is generated for a class, where the responsible value is written (a source location).</summary>
+    internal sealed record Problem(string Id, Location Location, string Message);
+
+    /// <summary>
+    /// What <see cref="Parser.Parse"/> finds: the spec to emit, or the problem. Never a pipeline value: the generator's
+    /// pipeline carries only <see cref="ParseOutcome.Spec"/> (value-equatable, no location), the analyzer reports the problem.
+    /// </summary>
+    internal sealed record ParseOutcome(DecoderSpec? Spec, Problem? Problem);
 }

@@ -1,4 +1,3 @@
-using System.Linq;
 using ConvAnalyzers.Model;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -23,16 +22,17 @@ public sealed partial class MirrorDecoderGenerator : IIncrementalGenerator
 
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
-        var results = context.SyntaxProvider.ForAttributeWithMetadataName(
+        // Only the spec is a pipeline value (no location, no symbol): a class that cannot be mirrored yields null and
+        // gets nothing emitted; why is reported by MirrorDecoderAnalyzer, which runs the same parser, at real source
+        // locations where #pragma and .editorconfig apply.
+        var specs = context.SyntaxProvider.ForAttributeWithMetadataName(
                 AttributeName,
                 static (node, _) => node is ClassDeclarationSyntax,
-                (syntax, cancellationToken) => _cache.GetOrParse(syntax, cancellationToken))
+                (syntax, cancellationToken) => _cache.GetOrParse((INamedTypeSymbol)syntax.TargetSymbol, (ClassDeclarationSyntax)syntax.TargetNode, syntax.Attributes[0], syntax.SemanticModel.Compilation, cancellationToken).Spec)
             .WithTrackingName(ParseStep);
 
-        // Diagnostics go out on their own, so that a moved location never forces the code to be emitted again.
-        context.RegisterSourceOutput(results.SelectMany(static (r, _) => r.Diagnostics), static (output, info) => output.ReportDiagnostic(Parser.ToDiagnostic(info)));
         context.RegisterSourceOutput(
-            results.Select(static (r, _) => r.Spec).Where(static s => s is not null),
+            specs.Where(static s => s is not null),
             static (output, spec) => output.AddSource(Emitter.HintName(spec!), SourceText.From(Emitter.Emit(spec!), System.Text.Encoding.UTF8)));
     }
 }

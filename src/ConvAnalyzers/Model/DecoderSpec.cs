@@ -2,9 +2,6 @@ using System;
 
 namespace ConvAnalyzers.Model;
 
-/// <summary>A diagnostic as an equatable value: turned into a Diagnostic only when reported (no Location in the pipeline).</summary>
-public sealed record DiagnosticInfo(string Id, string Message, string FilePath, int Start, int Length, int StartLine, int StartColumn, int EndLine, int EndColumn);
-
 /// <summary>One generated submodule: its field type, the expression that builds it, and how forward applies it.</summary>
 /// <param name="Name">The submodule (and state-dict) name, derived from the encoder's member.</param>
 /// <param name="FieldType">The fully qualified TorchSharp module type.</param>
@@ -25,6 +22,3 @@ public sealed record DecoderSpec(
 
 /// <summary>A stage of the shape trace: the shape after it and what produced it (the input first).</summary>
 public sealed record TraceStage(string Stage, EquatableArray<long> Shape);
-
-/// <summary>The parser's result: a spec to emit, or the diagnostics that say why not.</summary>
-public sealed record DecoderResult(DecoderSpec? Spec, EquatableArray<DiagnosticInfo> Diagnostics);

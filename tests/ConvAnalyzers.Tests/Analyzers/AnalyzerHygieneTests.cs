@@ -26,7 +26,7 @@ public sealed class AnalyzerHygieneTests
         return await withAnalyzers.GetAnalyzerTelemetryInfoAsync(analyzer, CancellationToken.None);
     }
 
-    public static TheoryData<DiagnosticAnalyzer> Analyzers() => new(new LayerAnalyzer(), new NetworkAnalyzer());
+    public static TheoryData<DiagnosticAnalyzer> Analyzers() => new(new LayerAnalyzer(), new NetworkAnalyzer(), new ConvAnalyzers.Generators.MirrorDecoderAnalyzer());
 
     [Theory]
     [MemberData(nameof(Analyzers))]

@@ -182,6 +182,36 @@ public sealed class PackageTests : IClassFixture<PackedPackage>
     }
 
     [Fact]
+    public void Generator_diagnostics_obey_pragma_and_editorconfig_in_a_build()
+    {
+        // CONV103 (not partial) under #pragma, CONV102 (no input shape) lowered to a warning: the build succeeds.
+        var source = Decoder + """
+            public sealed class Unshaped : nn.Module<Tensor, Tensor>
+            {
+                private readonly nn.Module<Tensor, Tensor> conv = nn.Conv2d(3, 8, 3);
+                public Unshaped() : base(nameof(Unshaped)) => RegisterComponents();
+                public override Tensor forward(Tensor x) => conv.forward(x);
+            }
+
+            #pragma warning disable CONV103
+            [ConvAnalyzers.MirrorDecoder(typeof(Autoencoder))]
+            public class NotPartial { }
+            #pragma warning restore CONV103
+
+            [ConvAnalyzers.MirrorDecoder(typeof(Unshaped))]
+            public partial class NoInput { }
+
+            """;
+        var directory = Consumer(source, "dotnet_diagnostic.CONV102.severity = warning\n");
+        var (code, output) = PackedPackage.Dotnet(directory, "build -nologo");
+        Assert.True(code == 0, output);
+        Assert.DoesNotContain("CONV103", output);
+        Assert.Contains($"Model.cs({LineOf(source, "typeof(Unshaped)")},", output);
+        Assert.Contains("warning CONV102: Unshaped has no known input shape", output);
+        Directory.Delete(directory, recursive: true);
+    }
+
+    [Fact]
     public void TreatWarningsAsErrors_fails_the_build_on_CONV005()
     {
         var directory = Consumer(Decoder, properties: "<TreatWarningsAsErrors>true</TreatWarningsAsErrors>");

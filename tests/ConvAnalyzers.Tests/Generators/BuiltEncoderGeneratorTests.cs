@@ -22,6 +22,7 @@ public sealed class BuiltEncoderGeneratorTests
         var source = File.ReadAllText(Path.Combine(EncodersDirectory, name + ".cs.txt"));
         var (result, output) = await MirrorDecoderGeneratorTests.RunAsync(source);
         Assert.Empty(result.Diagnostics);
+        Assert.Empty(await MirrorDecoderGeneratorTests.DiagnoseAsync(output));
         Assert.All(result.Results, r => Assert.Null(r.Exception));
         var generated = Assert.Single(result.GeneratedTrees);
         Assert.Empty(output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning));
@@ -53,8 +54,8 @@ public sealed class BuiltEncoderGeneratorTests
             [ConvAnalyzers.MirrorDecoder(typeof(Encoder))]
             public partial class Decoder { }
             """;
-        var (result, _) = await MirrorDecoderGeneratorTests.RunAsync(source);
-        Assert.Empty(result.Diagnostics);
+        var (result, diagnostics) = await MirrorDecoderGeneratorTests.RunAndDiagnoseAsync(source);
+        Assert.Empty(diagnostics);
         var generated = Assert.Single(result.GeneratedTrees).GetText().ToString();
         Assert.Contains("private static readonly string[] StageNames = { \"input\", \"pool\", \"b_conv\", \"a_conv\" };", generated);
     }
@@ -80,8 +81,8 @@ public sealed class BuiltEncoderGeneratorTests
             [ConvAnalyzers.MirrorDecoder(typeof(Encoder))]
             public partial class Decoder { }
             """;
-        var (result, _) = await MirrorDecoderGeneratorTests.RunAsync(source);
-        Assert.Empty(result.Diagnostics);
+        var (result, diagnostics) = await MirrorDecoderGeneratorTests.RunAndDiagnoseAsync(source);
+        Assert.Empty(diagnostics);
         Assert.Contains("this.conv_0 = global::TorchSharp.torch.nn.ConvTranspose2d(8, 3, 4, stride: 2, padding: 1, output_padding: 0, dilation: 1, groups: 1);", Assert.Single(result.GeneratedTrees).GetText().ToString());
     }
 }

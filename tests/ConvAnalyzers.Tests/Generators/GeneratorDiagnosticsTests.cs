@@ -4,7 +4,7 @@ using Xunit;
 
 namespace ConvAnalyzers.Tests.Generators;
 
-/// <summary>When no verified decoder can be generated, nothing is emitted and one diagnostic says why.</summary>
+/// <summary>When no verified decoder can be generated, nothing is emitted and one diagnostic (from MirrorDecoderAnalyzer) says why.</summary>
 public sealed class GeneratorDiagnosticsTests
 {
     private static string Encoder(string layers, string attributes = "[ConvAnalyzers.InputShape(1, 3, 16, 16)]", string members = "") => GeneratorSources.Usings + $$"""
@@ -34,9 +34,10 @@ public sealed class GeneratorDiagnosticsTests
     [MemberData(nameof(Cases))]
     public async Task Reports_why_and_emits_nothing(string id, string source, string message)
     {
-        var (result, _) = await MirrorDecoderGeneratorTests.RunAsync(source);
+        var (result, diagnostics) = await MirrorDecoderGeneratorTests.RunAndDiagnoseAsync(source);
         Assert.Empty(result.GeneratedTrees);
-        var diagnostic = Assert.Single(result.Diagnostics);
+        var diagnostic = Assert.Single(diagnostics);
+        Assert.True(diagnostic.Location.IsInSource, "a location in the compilation's source, where #pragma and .editorconfig apply");
         Assert.Equal(id, diagnostic.Id);
         Assert.Equal(DiagnosticSeverity.Error, diagnostic.Severity);
         Assert.Contains(message, diagnostic.GetMessage());

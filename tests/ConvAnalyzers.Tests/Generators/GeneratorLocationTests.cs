@@ -102,9 +102,9 @@ public sealed class GeneratorLocationTests
     [MemberData(nameof(Cases))]
     public async Task Reports_at_the_value_responsible(string id, string source, string located, string message)
     {
-        var (result, _) = await MirrorDecoderGeneratorTests.RunAsync(source);
+        var (result, diagnostics) = await MirrorDecoderGeneratorTests.RunAndDiagnoseAsync(source);
         Assert.Empty(result.GeneratedTrees);
-        var diagnostic = Assert.Single(result.Diagnostics);
+        var diagnostic = Assert.Single(diagnostics);
         var span = diagnostic.Location.SourceSpan;
         Assert.True(id == diagnostic.Id && diagnostic.GetMessage().Contains(message, StringComparison.Ordinal) && located == source.Substring(span.Start, span.Length),
             $"{diagnostic.Id} at '{source.Substring(span.Start, span.Length)}': {diagnostic.GetMessage()}");

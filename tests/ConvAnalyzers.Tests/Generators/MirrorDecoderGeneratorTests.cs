@@ -1,9 +1,11 @@
+using System.Collections.Immutable;
 using ConvAnalyzers.Generators;
 using ConvAnalyzers.TestSources;
 using ConvAnalyzers.Tests.Analyzers;
 using ConvAnalyzers.Tests.Verifiers;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
 using Xunit;
 
 namespace ConvAnalyzers.Tests.Generators;
@@ -20,6 +22,18 @@ public sealed class MirrorDecoderGeneratorTests
         return (driver.GetRunResult(), output);
     }
 
+    /// <summary>What the user sees about the generator: <see cref="MirrorDecoderAnalyzer"/> over the compilation with the generated code.</summary>
+    internal static async Task<ImmutableArray<Diagnostic>> DiagnoseAsync(Compilation output) =>
+        await output.WithAnalyzers([new MirrorDecoderAnalyzer()]).GetAnalyzerDiagnosticsAsync();
+
+    /// <summary>The generator's run (which reports nothing itself) and the analyzer's diagnostics for <paramref name="source"/>.</summary>
+    internal static async Task<(GeneratorDriverRunResult Result, ImmutableArray<Diagnostic> Diagnostics)> RunAndDiagnoseAsync(string source)
+    {
+        var (result, output) = await RunAsync(source);
+        Assert.Empty(result.Diagnostics);
+        return (result, await DiagnoseAsync(output));
+    }
+
     /// <summary>The exact generated code, compared with tests/ConvAnalyzers.Tests/Generators/Snapshots (CONV_UPDATE_SNAPSHOTS=1 rewrites them).</summary>
     [Theory]
     [MemberData(nameof(Cases))]
@@ -27,6 +41,7 @@ public sealed class MirrorDecoderGeneratorTests
     {
         var (result, output) = await RunAsync(GeneratorSources.All[name].Source);
         Assert.Empty(result.Diagnostics);
+        Assert.Empty(await DiagnoseAsync(output));
         Assert.All(result.Results, r => Assert.Null(r.Exception));
         var generated = Assert.Single(result.GeneratedTrees);
         Assert.Empty(output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning));
