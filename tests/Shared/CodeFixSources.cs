@@ -30,6 +30,21 @@ public static class CodeFixSources
 
     private static readonly long[] SeedShape = { 2, 256, 24, 32, 24 };
 
+    /// <summary>
+    /// CONV007 with no exact form (inside a Sequential): the fix writes the output_padding TorchSharp 0.107's forward(x)
+    /// already applies, so unlike every case in <see cref="All"/> the fixed code gives the SAME shape as before
+    /// (<see cref="Case.Output"/> for both); the libtorch tests check exactly that.
+    /// </summary>
+    public static Case WrittenAsRun { get; } = new(
+            "CONV007",
+            Module("Up", "1, 1, 5, 5",
+                "    private readonly nn.Module<Tensor, Tensor> net = nn.Sequential(nn.ConvTranspose2d(1, 1, (3, 3), stride: (2, 2), padding: (1, 1), {|CONV007:output_padding: (1, 0)|}));\n",
+                "net.forward(x)"),
+            Module("Up", "1, 1, 5, 5",
+                "    private readonly nn.Module<Tensor, Tensor> net = nn.Sequential(nn.ConvTranspose2d(1, 1, (3, 3), stride: (2, 2), padding: (1, 1), output_padding: (1, 1)));\n",
+                "net.forward(x)"),
+            "Up", new long[] { 1, 1, 5, 5 }, new long[] { 1, 1, 10, 10 }, "ConvAnalyzers.OutputPaddingAsRun");
+
     public static IReadOnlyDictionary<string, Case> All { get; } = new Dictionary<string, Case>
     {
         ["Seed_decoder_with_padding_only_gets_output_padding"] = new(
@@ -103,15 +118,6 @@ public static class CodeFixSources
                 "    private readonly nn.Module<Tensor, Tensor> net = nn.Sequential(nn.ConvTranspose2d(1, 1, (3, 3), stride: (3, 3), padding: (0, 0), output_padding: (0, 0)));\n",
                 "net.forward(x)"),
             "Up", new long[] { 1, 1, 5, 5 }, new long[] { 1, 1, 15, 15 }, "ConvAnalyzers.EqualOutputPadding"),
-        ["Collapsed_tuple_output_padding_without_an_exact_form_is_written_as_run"] = new(
-            "CONV007",
-            Module("Up", "1, 1, 5, 5",
-                "    private readonly nn.Module<Tensor, Tensor> net = nn.Sequential(nn.ConvTranspose2d(1, 1, (3, 3), stride: (2, 2), padding: (1, 1), {|CONV007:output_padding: (1, 0)|}));\n",
-                "net.forward(x)"),
-            Module("Up", "1, 1, 5, 5",
-                "    private readonly nn.Module<Tensor, Tensor> net = nn.Sequential(nn.ConvTranspose2d(1, 1, (3, 3), stride: (2, 2), padding: (1, 1), output_padding: (1, 1)));\n",
-                "net.forward(x)"),
-            "Up", new long[] { 1, 1, 5, 5 }, new long[] { 1, 1, 10, 10 }, "ConvAnalyzers.OutputPaddingAsRun"),
         ["Output_padding_too_large_keeps_the_size_with_less_padding"] = new(
             "CONV001",
             Module("Up", "1, 4, 7, 7", "    private readonly nn.Module<Tensor, Tensor> up = nn.ConvTranspose2d(4, 2, 3, stride: 2, padding: 1, {|CONV001:output_padding: 2|});\n", "up.forward(x)"),

@@ -22,7 +22,7 @@ public sealed class CodeFixRunTests
         string? before;
         try
         {
-            before = string.Join(",", Run(Regex.Replace(c.Before, @"\{\|[A-Z]+[0-9]+:|\|\}", string.Empty), c.Module, c.Input));
+            before = string.Join(",", Run(Unmarked(c.Before), c.Module, c.Input));
         }
         catch (Exception e) when (e is System.Runtime.InteropServices.ExternalException or ArgumentException)
         {
@@ -31,6 +31,18 @@ public sealed class CodeFixRunTests
 
         Assert.NotEqual(string.Join(",", c.Output), before);
     }
+
+    /// <summary>The CONV007 fix without an exact form writes what forward(x) already does: the same shape before and after.</summary>
+    [Fact]
+    public void Writing_a_collapsed_tuple_as_run_keeps_the_shape_TorchSharp_computes()
+    {
+        LibTorch.EnsureLoaded();
+        var c = CodeFixSources.WrittenAsRun;
+        Assert.Equal(c.Output, Run(Unmarked(c.Before), c.Module, c.Input));
+        Assert.Equal(c.Output, Run(c.After, c.Module, c.Input));
+    }
+
+    private static string Unmarked(string source) => Regex.Replace(source, @"\{\|[A-Z]+[0-9]+:|\|\}", string.Empty);
 
     private static long[] Run(string source, string module, long[] input)
     {

@@ -27,6 +27,12 @@ public sealed class CodeFixTests
         };
     }
 
+    /// <summary>No exact form inside a Sequential: the tuple is written as forward(x) runs it (the libtorch tests check the shape stays).</summary>
+    [Fact]
+    public Task A_collapsed_tuple_without_an_exact_form_is_written_as_TorchSharp_runs_it() =>
+        Verifiers.CSharpCodeFixVerifier<LayerAnalyzer, CollapsedOutputPaddingFixer>.VerifyCodeFixAsync(
+            CodeFixSources.WrittenAsRun.Before, CodeFixSources.WrittenAsRun.After, CollapsedOutputPaddingFixer.AsRunKey);
+
     [Fact]
     public async Task Fix_all_in_the_solution_fixes_every_document()
     {
