@@ -1,3 +1,4 @@
+using ConvAnalyzers.TestSources;
 using System.Text.Json;
 using Xunit;
 using Xunit.Abstractions;
@@ -15,22 +16,7 @@ public sealed class LanguageServerTests
     public const string Tool = "csharp-ls";
 
     /// <summary>The seed's second wrong decoder: padding 1 alone gives 23,31,23 where the encoder received 24,32,24.</summary>
-    private const string Model = """
-        using TorchSharp;
-        using static TorchSharp.torch;
-
-        [ConvAnalyzers.InputShape(2, 256, 24, 32, 24)]
-        public sealed class Autoencoder : nn.Module<Tensor, Tensor>
-        {
-            private readonly nn.Module<Tensor, Tensor> encoder = nn.Conv3d(256, 128, 3, stride: 2, padding: 1);
-            private readonly nn.Module<Tensor, Tensor> decoder = nn.ConvTranspose3d(128, 256, 3, stride: 2, padding: 1);
-
-            public Autoencoder() : base(nameof(Autoencoder)) => RegisterComponents();
-
-            public override Tensor forward(Tensor x) => decoder.forward(encoder.forward(x));
-        }
-
-        """;
+    private const string Model = ConsumerSources.SeedDecoder;
 
     private static readonly TimeSpan Limit = TimeSpan.FromMinutes(4);
 

@@ -1,3 +1,4 @@
+using ConvAnalyzers.TestSources;
 using System.Diagnostics;
 using System.IO.Compression;
 using System.Text.Json;
@@ -51,22 +52,7 @@ public sealed class PackedPackage : IDisposable
 
 public sealed class PackageTests : IClassFixture<PackedPackage>
 {
-    private const string Decoder = """
-        using TorchSharp;
-        using static TorchSharp.torch;
-
-        [ConvAnalyzers.InputShape(2, 256, 24, 32, 24)]
-        public sealed class Autoencoder : nn.Module<Tensor, Tensor>
-        {
-            private readonly nn.Module<Tensor, Tensor> encoder = nn.Conv3d(256, 128, 3, stride: 2, padding: 1);
-            private readonly nn.Module<Tensor, Tensor> decoder = nn.ConvTranspose3d(128, 256, 3, stride: 2, padding: 1);
-
-            public Autoencoder() : base(nameof(Autoencoder)) => RegisterComponents();
-
-            public override Tensor forward(Tensor x) => decoder.forward(encoder.forward(x));
-        }
-
-        """;
+    private const string Decoder = ConsumerSources.SeedDecoder;
 
     private const string Broken = """
         public static class Broken
