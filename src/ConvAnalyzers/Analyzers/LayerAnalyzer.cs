@@ -119,7 +119,7 @@ public sealed class LayerAnalyzer : DiagnosticAnalyzer
                 }
                 else
                 {
-                    RunDirect(direct);
+                    RunDirect(member, direct);
                 }
             }
 
@@ -271,12 +271,74 @@ public sealed class LayerAnalyzer : DiagnosticAnalyzer
             }
 
             return _model.GetOperation(invocation, _cancellationToken) is IInvocationOperation { TargetMethod.DeclaringSyntaxReferences.Length: 0, Instance: null } operation
-                && operation.Arguments.All(a => Constant(a.Value));
+                && operation.Arguments.All(a => a.ArgumentKind == ArgumentKind.DefaultValue || Constant(a.Value) || UnchangedParameter(a.Value, member));
+        }
+
+        /// <summary>
+        /// True when the value is a parameter of the member itself that the member never writes nor captures: a run of
+        /// the member with its parameters unknown gives it that unknown value at every call, so the call can be
+        /// evaluated on its own with the parameter unknown (<see cref="RunDirect"/>).
+        /// </summary>
+        private bool UnchangedParameter(IOperation value, SyntaxNode member)
+        {
+            while (value is IConversionOperation conversion)
+            {
+                value = conversion.Operand;
+            }
+
+            return value is IParameterReferenceOperation { Parameter: { RefKind: RefKind.None } parameter }
+                && member is BaseMethodDeclarationSyntax method
+                && SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol, _model.GetDeclaredSymbol(method, _cancellationToken))
+                && !Changed(method).Contains(parameter);
+        }
+
+        private readonly Dictionary<SyntaxNode, HashSet<ISymbol>> _changed = new();
+
+        /// <summary>The parameters a member writes or captures in a lambda or local function anywhere in it (data flow of its body and constructor initializer).</summary>
+        private HashSet<ISymbol> Changed(BaseMethodDeclarationSyntax method)
+        {
+            if (_changed.TryGetValue(method, out var changed))
+            {
+                return changed;
+            }
+
+            changed = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+            var flows = new List<DataFlowAnalysis?>();
+            if (method is ConstructorDeclarationSyntax { Initializer: { } initializer })
+            {
+                flows.Add(_model.AnalyzeDataFlow(initializer));
+            }
+
+            if (method.Body is { } body)
+            {
+                flows.Add(_model.AnalyzeDataFlow(body));
+            }
+
+            if (method.ExpressionBody is { } arrow)
+            {
+                flows.Add(_model.AnalyzeDataFlow(arrow.Expression));
+            }
+
+            foreach (var flow in flows)
+            {
+                if (flow is not { Succeeded: true })
+                {
+                    // Unknown flow: treat every parameter as changed (the member then runs whole).
+                    changed.UnionWith(((IMethodSymbol?)_model.GetDeclaredSymbol(method, _cancellationToken))?.Parameters ?? []);
+                    continue;
+                }
+
+                changed.UnionWith(flow.WrittenInside);
+                changed.UnionWith(flow.CapturedInside);
+            }
+
+            _changed[method] = changed;
+            return changed;
         }
 
         private static bool Constant(IOperation value) => value switch
         {
-            { ConstantValue.HasValue: true } => true,
+            { ConstantValue.HasValue: true } or IDefaultValueOperation => true,
             IConversionOperation conversion => Constant(conversion.Operand),
             ITupleOperation tuple => tuple.Elements.All(Constant),
             IArrayCreationOperation { Initializer: { } initializer } array => array.DimensionSizes.All(Constant) && initializer.ElementValues.All(Constant),
@@ -345,12 +407,24 @@ public sealed class LayerAnalyzer : DiagnosticAnalyzer
             }
         }
 
-        /// <summary>Evaluates layer calls whose arguments are all constants, each on its own: the layers are collected as in a full run.</summary>
-        private void RunDirect(List<InvocationExpressionSyntax> calls)
+        /// <summary>
+        /// Evaluates layer calls whose arguments are constants or unchanged parameters of the member, each on its own,
+        /// with the parameters unknown as in a run of the whole member: the layers are collected as in that run.
+        /// </summary>
+        private void RunDirect(SyntaxNode member, List<InvocationExpressionSyntax> calls)
         {
             var library = TorchLibrary.Create(_compilation)!;
             var interpreter = new Interpreter(_compilation, new LayerWatch(library, Collect), Budget.Default, _cancellationToken);
             var state = new State();
+            if (member is BaseMethodDeclarationSyntax && _model.GetDeclaredSymbol(member, _cancellationToken) is IMethodSymbol method)
+            {
+                var arguments = UnknownArguments(method);
+                for (var i = 0; i < arguments.Length; i++)
+                {
+                    state.Locals = state.Locals.SetItem(method.Parameters[i], arguments[i]);
+                }
+            }
+
             foreach (var call in calls)
             {
                 if (_model.GetOperation(call, _cancellationToken) is { } operation)

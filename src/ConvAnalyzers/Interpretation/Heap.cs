@@ -134,6 +134,20 @@ internal sealed class State
 
     public void Set(int id, HeapObject obj) => _heap = _heap.SetItem(id, obj, _owner ??= new object());
 
+    /// <summary>
+    /// Takes over the heap of a state that is not used again (a callee's exit), with the right to go on changing the
+    /// nodes it made in place: a call's writes are not copied again by the caller's next write.
+    /// </summary>
+    public void TakeHeap(State finished)
+    {
+        _heap = finished._heap;
+        _owner = finished._owner;
+        finished._owner = null;
+    }
+
+    /// <summary>True when the heap is this very value (nothing was written since it was read), without handing the heap out.</summary>
+    public bool HeapIs(HeapMap heap) => ReferenceEquals(_heap, heap);
+
     /// <summary>Joins states reaching one block: a value that differs between them becomes unknown.</summary>
     /// <param name="because">Why the paths differ, worded to follow "a value that": the undecided branch that separated them.</param>
     public static State Join(IReadOnlyList<State> states, string? because = null)

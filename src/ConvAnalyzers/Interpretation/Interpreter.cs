@@ -216,7 +216,7 @@ internal sealed class Interpreter
                 var (_, exit) = Run(frame, Fresh(state));
                 if (exit is not null)
                 {
-                    state.Heap = exit.Heap;
+                    state.TakeHeap(exit);
                 }
             }
         }
@@ -356,9 +356,13 @@ internal sealed class Interpreter
         }
 
         var (result, exit) = Run(frame, entry);
-        state.Heap = exit?.Heap ?? state.Heap;
+        if (exit is not null)
+        {
+            state.TakeHeap(exit);
+        }
+
         result ??= Unknown(method.ReturnType, $"{Display(method)} returns nothing the interpreter could follow");
-        if (key is { } computed && _effects == effects && ReferenceEquals(state.Heap, heap) && !Exhausted && CallKey.Summarisable(result))
+        if (key is { } computed && _effects == effects && state.HeapIs(heap) && !Exhausted && CallKey.Summarisable(result))
         {
             _summaries[computed] = result;
         }
@@ -380,7 +384,7 @@ internal sealed class Interpreter
         var graph = frame.Graph;
         var blocks = graph.Blocks;
         var pending = new SortedDictionary<int, List<State>>();
-        var visits = new Dictionary<int, (int Count, State Last)>();
+        var visits = new Dictionary<int, (int Count, State? Last)>();
         var exits = new List<State>();
         Value? result = null;
         Add(pending, 0, entry);
@@ -395,26 +399,26 @@ internal sealed class Interpreter
             var state = incoming.Count == 1 ? incoming[0] : State.Join(incoming, JoinReason(frame, incoming));
             var block = blocks[ordinal];
 
-            if (visits.TryGetValue(ordinal, out var seen))
+            if (visits.TryGetValue(ordinal, out var seen) && seen.Last is { } last)
             {
                 // Back here through a branch the last visit had not passed: a loop whose condition is not known. Unrolling it
                 // cannot tell how often it runs, so what it writes becomes unknown at once.
-                var undecided = state.Guards.Where(g => !seen.Last.Guards.Contains(g) && frame.ConditionReasons.ContainsKey(g.Block)).Select(g => frame.ConditionReasons[g.Block]).FirstOrDefault();
+                var undecided = state.Guards.Where(g => !last.Guards.Contains(g) && frame.ConditionReasons.ContainsKey(g.Block)).Select(g => frame.ConditionReasons[g.Block]).FirstOrDefault();
                 if (seen.Count >= Budget.UnrollBound || Exhausted || undecided is not null)
                 {
                     // Past the unroll bound: what the loop writes becomes unknown; stop once nothing changes.
-                    var widened = Widen(seen.Last, state, undecided is not null
+                    var widened = Widen(last, state, undecided is not null
                         ? $"written by a loop whose condition {undecided}"
                         : $"written by a loop that runs more than {Budget.UnrollBound} times");
-                    if (widened.SameAs(seen.Last) || seen.Count >= Budget.UnrollBound + 3)
+                    if (widened.SameAs(last) || seen.Count >= Budget.UnrollBound + 3)
                     {
-                        visits[ordinal] = (seen.Count + 1, seen.Last);
+                        visits[ordinal] = (seen.Count + 1, last);
                         continue;
                     }
 
                     state = widened;
                 }
-                else if (state.Guards.Count > 0 && seen.Last.Guards.Count > 0 && state.SameAs(seen.Last))
+                else if (state.Guards.Count > 0 && last.Guards.Count > 0 && state.SameAs(last))
                 {
                     continue;
                 }
@@ -423,8 +427,10 @@ internal sealed class Interpreter
             }
             else
             {
-                // A snapshot: the state object itself changes as the block's operations run.
-                visits[ordinal] = (1, state.Clone());
+                // A snapshot for the next visit of a block in a loop: the state object itself changes as the block's
+                // operations run. A block on no cycle is run once (Next joins every path into it first), and needs none:
+                // a snapshot would also stop the state from changing its heap nodes in place.
+                visits[ordinal] = (1, reach[ordinal][ordinal] ? state.Clone() : null);
             }
 
             if (block.Kind == BasicBlockKind.Exit)
@@ -1260,7 +1266,7 @@ internal sealed class Interpreter
         var (_, exit) = Run(new Frame(frame.Method, initializerGraph, null, frame, null, false), sub);
         if (exit is not null)
         {
-            state.Heap = exit.Heap;
+            state.TakeHeap(exit);
         }
 
         if (!_statics.TryGetValue(field, out var value))

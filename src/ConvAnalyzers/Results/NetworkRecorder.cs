@@ -12,6 +12,13 @@ internal sealed record LayerRecord(LayerSite Site, string Context, string Input,
 {
     /// <summary>The module whose forward applied the layer, as messages name it (<see cref="NetworkRecorder.OwnerLabel"/>).</summary>
     public string Owner { get; init; } = string.Empty;
+
+    /// <summary>
+    /// Equal records have the same site and context, so those two are enough: the synthesized hash also hashed the
+    /// shapes' fresh arrays and the outcome, which cost more than the dictionaries that look records up.
+    /// </summary>
+    public override int GetHashCode() =>
+        (System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(Site) * 31) + System.StringComparer.Ordinal.GetHashCode(Context);
 }
 
 /// <summary>A decoder ConvTranspose and the encoder layer it pairs with (DESIGN §3, the pairing stack).</summary>

@@ -43,6 +43,47 @@ public sealed class LayerAnalyzerTests
         }
         """);
 
+    /// <summary>
+    /// A block's layer built from its parameters and constants is checked on its own with the parameters unknown; a
+    /// parameter the block writes before the layer is read as written, so that layer needs the whole constructor run.
+    /// </summary>
+    [Fact]
+    public Task A_layer_of_unchanged_parameters_and_constants_is_checked_and_a_written_parameter_is_read_as_written() => VerifyCS.VerifyAnalyzerAsync(LayerAnalyzerSources.Usings + """
+        class Up : nn.Module<Tensor, Tensor>
+        {
+            private readonly nn.Module<Tensor, Tensor> up;
+            public Up(long input, long output) : base(nameof(Up))
+            {
+                up = nn.ConvTranspose2d(input, output, 3, stride: 2, padding: 1, {|CONV001:output_padding: 2|});
+                RegisterComponents();
+            }
+            public override Tensor forward(Tensor x) => up.forward(x);
+        }
+
+        class Same : nn.Module<Tensor, Tensor>
+        {
+            private readonly nn.Module<Tensor, Tensor> up;
+            public Same(long channels, long stride) : base(nameof(Same))
+            {
+                stride = 1;
+                up = nn.ConvTranspose2d(channels, channels, 3, stride: stride, padding: 1, {|CONV001:output_padding: 1|});
+                RegisterComponents();
+            }
+            public override Tensor forward(Tensor x) => up.forward(x);
+        }
+
+        class Open : nn.Module<Tensor, Tensor>
+        {
+            private readonly nn.Module<Tensor, Tensor> up;
+            public Open(long channels, long stride) : base(nameof(Open))
+            {
+                up = nn.ConvTranspose2d(channels, channels, 3, stride: stride, padding: 1, output_padding: 1);
+                RegisterComponents();
+            }
+            public override Tensor forward(Tensor x) => up.forward(x);
+        }
+        """);
+
     /// <summary>Every shared source (tests/Shared): the diagnostics and their locations are the markup in the source.</summary>
     [Theory]
     [MemberData(nameof(Cases))]
