@@ -97,16 +97,31 @@ internal static class FixEdits
             if (passedIn(parameterName))
             {
                 var origin = site.Arguments[parameterName].Origin!;
-                if (RenderLiteral(values, origin) is not { } literal)
+                if (RenderLiteral(values, origin) is { } literal)
                 {
-                    return null;
+                    edits.Add(new FixEdit(origin.SyntaxTree, origin.Span, literal));
+                    continue;
                 }
 
-                edits.Add(new FixEdit(origin.SyntaxTree, origin.Span, literal));
-                continue;
+                // An expression such as hidden * 3: its one literal, solved so that the expression gives the value.
+                if (values.Length == 1 && site.Arguments[parameterName].AsLong() is long current && SolveLiteral(origin, current, values[0]) is { } solved)
+                {
+                    edits.Add(solved);
+                    continue;
+                }
+
+                return null;
             }
 
             var existing = operation.Arguments.FirstOrDefault(a => SymbolEqualityComparer.Default.Equals(a.Parameter, parameter) && !a.IsImplicit)?.Syntax as ArgumentSyntax;
+            // An expression with one literal keeps its form (hidden * 3 → hidden * 4), else the argument is rewritten.
+            if (existing is not null && values.Length == 1 && site.Arguments.TryGetValue(parameterName, out var argument) && argument.AsLong() is long value
+                && SolveLiteral(existing.Expression, value, values[0]) is { } solvedHere)
+            {
+                edits.Add(solvedHere);
+                continue;
+            }
+
             if (Render(values, parameter.Type, existing?.Expression) is not { } text)
             {
                 return null;
@@ -187,6 +202,78 @@ internal static class FixEdits
     }
 
     /// <summary>A passed-in constant is rewritten only where it is a literal (a number, a tuple or an array of numbers).</summary>
+    /// <summary>
+    /// The edit of the integer literal of <c>x * k</c>, <c>k * x</c>, <c>x + k</c>, <c>k + x</c>, <c>x - k</c> or
+    /// <c>k - x</c> (parentheses allowed) that makes the expression, now <paramref name="current"/>, give
+    /// <paramref name="wanted"/>: the value of <c>x</c> follows from the current value and the literal, so the edit is
+    /// exact for this context. Each context solves on its own and a shared edit is offered only when all give the same
+    /// one (the callers' rule), so a literal whose new value depends on the context gets no edit. None when the
+    /// division is not exact, the new literal is not positive, or the expression has any other form.
+    /// </summary>
+    private static FixEdit? SolveLiteral(SyntaxNode origin, long current, long wanted)
+    {
+        while (origin is ParenthesizedExpressionSyntax parenthesized)
+        {
+            origin = parenthesized.Expression;
+        }
+
+        if (origin is not BinaryExpressionSyntax binary
+            || !(binary.Kind() is SyntaxKind.MultiplyExpression or SyntaxKind.AddExpression or SyntaxKind.SubtractExpression))
+        {
+            return null;
+        }
+
+        static long? Integer(ExpressionSyntax e) =>
+            e is LiteralExpressionSyntax { RawKind: (int)SyntaxKind.NumericLiteralExpression, Token.Value: int or long or uint or ulong } literal
+                && System.Convert.ToDecimal(literal.Token.Value, CultureInfo.InvariantCulture) is var d && d <= long.MaxValue ? (long)d : null;
+
+        var left = Integer(binary.Left);
+        var right = Integer(binary.Right);
+        if ((left is null) == (right is null))
+        {
+            // No literal, or two: which one to change is a guess.
+            return null;
+        }
+
+        var literalOnLeft = left is not null;
+        var k = left ?? right!.Value;
+        var literalNode = literalOnLeft ? binary.Left : binary.Right;
+        long? solved;
+        try
+        {
+            checked
+            {
+                switch (binary.Kind())
+                {
+                    case SyntaxKind.MultiplyExpression:
+                        if (k == 0 || current % k != 0)
+                        {
+                            return null;
+                        }
+
+                        var x = current / k;
+                        solved = x != 0 && wanted % x == 0 ? wanted / x : null;
+                        break;
+                    case SyntaxKind.AddExpression:
+                        solved = k + (wanted - current);
+                        break;
+                    default:
+                        // x - k grows as k shrinks; k - x grows with k.
+                        solved = literalOnLeft ? k + (wanted - current) : k - (wanted - current);
+                        break;
+                }
+            }
+        }
+        catch (System.OverflowException)
+        {
+            return null;
+        }
+
+        return solved is long value && value > 0 && value != k
+            ? new FixEdit(literalNode.SyntaxTree, literalNode.Span, value.ToString(CultureInfo.InvariantCulture))
+            : null;
+    }
+
     private static string? RenderLiteral(long[] values, SyntaxNode origin)
     {
         static bool IsNumber(SyntaxNode node) =>

@@ -137,6 +137,81 @@ public sealed class ContextFixTests
         Assert.False(conv004.Properties.ContainsKey("edit.span"));
     }
 
+    private static string Pyramid(string join, string forward, string widths) => NetworkAnalyzerSources.Usings + $$"""
+        public sealed class Pool : nn.Module<Tensor, Tensor>
+        {
+            private readonly nn.Module<Tensor, Tensor> reduce;
+            private readonly nn.Module<Tensor, Tensor> pool = nn.MaxPool2d(5, stride: 1, padding: 2);
+            private readonly nn.Module<Tensor, Tensor> join;
+
+            public Pool(long channels) : base(nameof(Pool))
+            {
+                var hidden = channels / 2;
+                reduce = nn.Conv2d(channels, hidden, 1);
+                join = {{join}};
+                RegisterComponents();
+            }
+
+            public override Tensor forward(Tensor x)
+            {
+                var y = reduce.forward(x);
+                var p1 = pool.forward(y);
+                var p2 = pool.forward(p1);
+                return join.forward(torch.cat({{forward}}, 1));
+            }
+        }
+
+        [ConvAnalyzers.InputShape(1, 3, 32, 32)]
+        public sealed class Pyramid : nn.Module<Tensor, Tensor>
+        {
+            private readonly nn.Module<Tensor, Tensor> net = nn.Sequential({{widths}});
+
+            public Pyramid() : base(nameof(Pyramid)) => RegisterComponents();
+
+            public override Tensor forward(Tensor x) => net.forward(x);
+        }
+
+        public static class Layers
+        {
+            public static nn.Module<Tensor, Tensor> Pointwise(long input, long output) => nn.Conv2d(input, output, 1);
+        }
+        """;
+
+    [Fact]
+    public Task The_literal_of_an_expression_is_solved_so_that_the_expression_gives_the_received_channels() =>
+        // cat joins three tensors of hidden channels; the block counted two.
+        VerifyChannels.VerifyCodeFixAsync(
+            Pyramid("{|CONV004:nn.Conv2d(hidden * 2, channels, 1)|}", "new[] { y, p1, p2 }", "nn.Conv2d(3, 32, 3, padding: 1), new Pool(32)"),
+            Pyramid("nn.Conv2d(hidden * 3, channels, 1)", "new[] { y, p1, p2 }", "nn.Conv2d(3, 32, 3, padding: 1), new Pool(32)"),
+            ChannelMismatchFixer.EquivalenceKey);
+
+    [Fact]
+    public Task The_literal_of_a_sum_is_solved_in_every_context_when_all_need_the_same_value() =>
+        // Two blocks of 32 channels, through a helper: cat gives 2 * hidden = 32 in both, so hidden + 16 fixes both.
+        VerifyChannels.VerifyCodeFixAsync(
+            Pyramid("Layers.Pointwise({|CONV004:hidden + 8|}, channels)", "new[] { y, p1 }", "nn.Conv2d(3, 32, 3, padding: 1), new Pool(32), new Pool(32)"),
+            Pyramid("Layers.Pointwise(hidden + 16, channels)", "new[] { y, p1 }", "nn.Conv2d(3, 32, 3, padding: 1), new Pool(32), new Pool(32)"),
+            ChannelMismatchFixer.EquivalenceKey);
+
+    [Fact]
+    public Task The_literal_of_an_expression_is_not_fixed_when_the_contexts_need_different_values()
+    {
+        // Blocks of 32 and 64 channels in two networks: hidden + 8 must become hidden + 16 in one, hidden + 32 in the other.
+        var source = Pyramid("Layers.Pointwise({|CONV004:hidden + 8|}, channels)", "new[] { y, p1 }", "nn.Conv2d(3, 32, 3, padding: 1), new Pool(32)") + """
+
+            [ConvAnalyzers.InputShape(1, 3, 32, 32)]
+            public sealed class WidePyramid : nn.Module<Tensor, Tensor>
+            {
+                private readonly nn.Module<Tensor, Tensor> net = nn.Sequential(nn.Conv2d(3, 64, 3, padding: 1), new Pool(64));
+
+                public WidePyramid() : base(nameof(WidePyramid)) => RegisterComponents();
+
+                public override Tensor forward(Tensor x) => net.forward(x);
+            }
+            """;
+        return new VerifyChannels.Test { TestCode = source, FixedCode = source, NumberOfIncrementalIterations = 0, NumberOfFixAllIterations = 0 }.RunAsync();
+    }
+
     private static string Decoders(string up2, string up3) => NetworkAnalyzerSources.Usings + $$"""
         public sealed class Up : nn.Module<Tensor, Tensor>
         {
