@@ -1,3 +1,4 @@
+using System;
 using ConvAnalyzers.Analyzers;
 using ConvAnalyzers.CodeFixes;
 using ConvAnalyzers.Generators;
@@ -177,21 +178,25 @@ public sealed class ContextFixTests
         }
         """;
 
-    [Fact]
-    public Task The_literal_of_an_expression_is_solved_so_that_the_expression_gives_the_received_channels() =>
-        // cat joins three tensors of hidden channels; the block counted two.
-        VerifyChannels.VerifyCodeFixAsync(
-            Pyramid("{|CONV004:nn.Conv2d(hidden * 2, channels, 1)|}", "new[] { y, p1, p2 }", "nn.Conv2d(3, 32, 3, padding: 1), new Pool(32)"),
-            Pyramid("nn.Conv2d(hidden * 3, channels, 1)", "new[] { y, p1, p2 }", "nn.Conv2d(3, 32, 3, padding: 1), new Pool(32)"),
+    /// <summary>
+    /// cat joins two or three tensors of hidden channels; the expression counted otherwise. Directly in the factory
+    /// call, or passed to a helper; one block or two that need the same literal; each operator and literal side.
+    /// </summary>
+    [Theory]
+    [InlineData("nn.Conv2d({|CONV004:hidden * 2|}, channels, 1)", "nn.Conv2d(hidden * 3, channels, 1)", "y, p1, p2", "new Pool(32)")]
+    [InlineData("Layers.Pointwise({|CONV004:hidden + 8|}, channels)", "Layers.Pointwise(hidden + 16, channels)", "y, p1", "new Pool(32), new Pool(32)")]
+    [InlineData("Layers.Pointwise(({|CONV004:2 * hidden|}), channels)", "Layers.Pointwise((3 * hidden), channels)", "y, p1, p2", "new Pool(32)")]
+    [InlineData("Layers.Pointwise({|CONV004:40 - hidden|}, channels)", "Layers.Pointwise(48 - hidden, channels)", "y, p1", "new Pool(32)")]
+    public Task The_literal_of_an_expression_is_solved_so_that_the_expression_gives_the_received_channels(string before, string after, string joined, string blocks)
+    {
+        // A direct argument is reported at its call, a passed-in one at the expression.
+        var direct = before.StartsWith("nn.", StringComparison.Ordinal);
+        var marked = direct ? "{|CONV004:" + before.Replace("{|CONV004:", string.Empty).Replace("|}", string.Empty) + "|}" : before;
+        return VerifyChannels.VerifyCodeFixAsync(
+            Pyramid(marked, $"new[] {{ {joined} }}", "nn.Conv2d(3, 32, 3, padding: 1), " + blocks),
+            Pyramid(after, $"new[] {{ {joined} }}", "nn.Conv2d(3, 32, 3, padding: 1), " + blocks),
             ChannelMismatchFixer.EquivalenceKey);
-
-    [Fact]
-    public Task The_literal_of_a_sum_is_solved_in_every_context_when_all_need_the_same_value() =>
-        // Two blocks of 32 channels, through a helper: cat gives 2 * hidden = 32 in both, so hidden + 16 fixes both.
-        VerifyChannels.VerifyCodeFixAsync(
-            Pyramid("Layers.Pointwise({|CONV004:hidden + 8|}, channels)", "new[] { y, p1 }", "nn.Conv2d(3, 32, 3, padding: 1), new Pool(32), new Pool(32)"),
-            Pyramid("Layers.Pointwise(hidden + 16, channels)", "new[] { y, p1 }", "nn.Conv2d(3, 32, 3, padding: 1), new Pool(32), new Pool(32)"),
-            ChannelMismatchFixer.EquivalenceKey);
+    }
 
     [Fact]
     public Task The_literal_of_an_expression_is_not_fixed_when_the_contexts_need_different_values()
