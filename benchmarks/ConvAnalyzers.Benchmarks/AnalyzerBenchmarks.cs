@@ -131,11 +131,12 @@ public class AnalyzerBenchmarks
         var context = new IsolatedContext(Path.GetFullPath(otherAssembly));
         var other = context.LoadFromAssemblyPath(Path.GetFullPath(otherAssembly));
         ImmutableArray<DiagnosticAnalyzer> Theirs() => other.GetTypes()
-            .Where(t => t.Name is "LayerAnalyzer" or "NetworkAnalyzer" && typeof(DiagnosticAnalyzer).IsAssignableFrom(t))
+            .Where(t => t.Name is "LayerAnalyzer" or "NetworkAnalyzer" && typeof(DiagnosticAnalyzer).IsAssignableFrom(t)).OrderBy(t => t.Name, StringComparer.Ordinal)
             .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!).ToImmutableArray();
         ImmutableArray<DiagnosticAnalyzer> Ours() => ImmutableArray.Create<DiagnosticAnalyzer>(new LayerAnalyzer(), new NetworkAnalyzer());
 
         long lastAllocated = 0;
+        var lastSplit = string.Empty;
         double Time(Compilation compilation, ImmutableArray<DiagnosticAnalyzer> analyzers)
         {
             var withAnalyzers = compilation.Clone().WithAnalyzers(analyzers, new CompilationWithAnalyzersOptions(
@@ -143,7 +144,9 @@ public class AnalyzerBenchmarks
             var before = GC.GetTotalAllocatedBytes(precise: true);
             _ = withAnalyzers.GetAnalyzerDiagnosticsAsync().GetAwaiter().GetResult();
             lastAllocated = GC.GetTotalAllocatedBytes(precise: true) - before;
-            return analyzers.Sum(a => withAnalyzers.GetAnalyzerTelemetryInfoAsync(a, CancellationToken.None).GetAwaiter().GetResult().ExecutionTime.TotalMilliseconds);
+            var times = analyzers.Select(a => withAnalyzers.GetAnalyzerTelemetryInfoAsync(a, CancellationToken.None).GetAwaiter().GetResult().ExecutionTime.TotalMilliseconds).ToList();
+            lastSplit = string.Join(" + ", times.Select(t => t.ToString("F0", System.Globalization.CultureInfo.InvariantCulture)));
+            return times.Sum();
         }
 
         var ours = new List<double>();
@@ -151,6 +154,7 @@ public class AnalyzerBenchmarks
         var none = new List<double>();
         var oursBytes = new List<long>();
         var theirsBytes = new List<long>();
+        string oursSplit = string.Empty, theirsSplit = string.Empty;
         for (var run = 0; run < runs; run++)
         {
             var watch = System.Diagnostics.Stopwatch.StartNew();
@@ -161,18 +165,22 @@ public class AnalyzerBenchmarks
             {
                 ours.Add(Time(compilation, Ours()));
                 oursBytes.Add(lastAllocated);
+                oursSplit = lastSplit;
                 theirs.Add(Time(compilation, Theirs()));
                 theirsBytes.Add(lastAllocated);
+                theirsSplit = lastSplit;
             }
             else
             {
                 theirs.Add(Time(compilation, Theirs()));
                 theirsBytes.Add(lastAllocated);
+                theirsSplit = lastSplit;
                 ours.Add(Time(compilation, Ours()));
                 oursBytes.Add(lastAllocated);
+                oursSplit = lastSplit;
             }
 
-            Console.WriteLine($"  run {run + 1}: no analyzers {none[^1]:F0} ms; this build {ours[^1]:F0} ms; {Path.GetFileName(Path.GetDirectoryName(otherAssembly))}/{Path.GetFileName(otherAssembly)} {theirs[^1]:F0} ms; ratio {ours[^1] / theirs[^1]:F2}; allocated by the whole analysis {oursBytes[^1] / 1e6:F0} MB vs {theirsBytes[^1] / 1e6:F0} MB");
+            Console.WriteLine($"  run {run + 1}: no analyzers {none[^1]:F0} ms; this build {ours[^1]:F0} ms (layer + network analyzer {oursSplit}); {Path.GetFileName(Path.GetDirectoryName(otherAssembly))}/{Path.GetFileName(otherAssembly)} {theirs[^1]:F0} ms ({theirsSplit}); ratio {ours[^1] / theirs[^1]:F2}; allocated by the whole analysis {oursBytes[^1] / 1e6:F0} MB vs {theirsBytes[^1] / 1e6:F0} MB");
         }
 
         static double Median(List<double> values) => values.OrderBy(v => v).ElementAt(values.Count / 2);
@@ -189,8 +197,10 @@ public class AnalyzerBenchmarks
     }
 
     /// <summary>Runs ConvAnalyzers' analyzers alone on a copy of <paramref name="compilation"/>; the count of their diagnostics.</summary>
-    public static int Run(Compilation compilation) =>
-        compilation.Clone().WithAnalyzers([new LayerAnalyzer(), new NetworkAnalyzer()]).GetAnalyzerDiagnosticsAsync().GetAwaiter().GetResult().Length;
+    public static int Run(Compilation compilation, bool concurrent = true) =>
+        compilation.Clone().WithAnalyzers([new LayerAnalyzer(), new NetworkAnalyzer()], new CompilationWithAnalyzersOptions(
+                new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty), null, concurrentAnalysis: concurrent, logAnalyzerExecutionTime: false))
+            .GetAnalyzerDiagnosticsAsync().GetAwaiter().GetResult().Length;
 
     [Benchmark(Baseline = true)]
     public int NoAnalyzers() => _compilation.Clone().GetDiagnostics().Length;

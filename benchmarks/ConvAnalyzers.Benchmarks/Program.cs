@@ -16,16 +16,16 @@ if (args.Length == 3 && args[0] == "write-solution")
     return;
 }
 
-if (args.Length == 3 && args[0] == "profile-analyzers")
+if (args.Length is 3 or 4 && args[0] == "profile-analyzers")
 {
-    // For a profiler (dotnet-trace collect -- <this> profile-analyzers <files> <runs>): ConvAnalyzers on the
-    // synthetic solution with TorchSharp, run repeatedly so that the analyzers dominate the trace.
+    // For a profiler (dotnet-trace collect -- <this> profile-analyzers <files> <runs> [sequential]): ConvAnalyzers on
+    // the synthetic solution with TorchSharp, run repeatedly so that the analyzers dominate the trace.
     var compilation = SyntheticSolution.Create(SyntheticSolution.Files(int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture)), withTorchSharp: true);
     _ = compilation.GetDiagnostics();
     for (var run = 0; run < int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture); run++)
     {
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        var found = AnalyzerBenchmarks.Run(compilation);
+        var found = AnalyzerBenchmarks.Run(compilation, concurrent: args.Length == 3 || args[3] != "sequential");
         Console.WriteLine($"run {run}: {found} diagnostics, {watch.ElapsedMilliseconds} ms");
     }
 

@@ -164,7 +164,9 @@ public sealed class LayerAnalyzer : DiagnosticAnalyzer
         private IEnumerable<(SyntaxNode Member, List<InvocationExpressionSyntax>? Direct)> Members()
         {
             var root = _model.SyntaxTree.GetRoot(_cancellationToken);
-            foreach (var node in root.DescendantNodes())
+            // Members are declarations: the walk does not enter bodies (Worth reads those).
+            foreach (var node in root.DescendantNodes(static n => n is CompilationUnitSyntax or BaseNamespaceDeclarationSyntax or TypeDeclarationSyntax
+                or FieldDeclarationSyntax or VariableDeclarationSyntax))
             {
                 switch (node)
                 {
@@ -353,22 +355,40 @@ public sealed class LayerAnalyzer : DiagnosticAnalyzer
         private bool MaybeSourceCall(SyntaxNode call, SyntaxNode member) => call switch
         {
             InvocationExpressionSyntax invocation => CandidateInvocations.CalledName(invocation) is not { } name || CompilationFacts.For(_compilation).Declares(name, SymbolFilter.Member, _cancellationToken)
-                || LocalFunctionNames(member).Contains(name),
+                || DeclaresLocalFunction(invocation, member, name),
             ObjectCreationExpressionSyntax { Type: var type } => SimpleName(type) is not { } name || CompilationFacts.For(_compilation).Declares(name, SymbolFilter.Type, _cancellationToken),
             _ => true,
         };
 
-        private readonly Dictionary<SyntaxNode, HashSet<string>> _localFunctions = new();
-
-        /// <summary>The names of the local functions declared in a member (they are not in the declaration tables), read once per member.</summary>
-        private HashSet<string> LocalFunctionNames(SyntaxNode member)
+        /// <summary>
+        /// True when a local function of this name is in scope at the call: declared among the statements of a block
+        /// or switch section that encloses it within the member (local functions are not in the declaration tables).
+        /// </summary>
+        private static bool DeclaresLocalFunction(SyntaxNode call, SyntaxNode member, string name)
         {
-            if (!_localFunctions.TryGetValue(member, out var names))
+            for (var node = call.Parent; node is not null; node = node.Parent)
             {
-                _localFunctions[member] = names = new HashSet<string>(member.DescendantNodes().OfType<LocalFunctionStatementSyntax>().Select(f => f.Identifier.ValueText), System.StringComparer.Ordinal);
+                var statements = node switch
+                {
+                    BlockSyntax block => block.Statements,
+                    SwitchSectionSyntax section => section.Statements,
+                    _ => default,
+                };
+                foreach (var statement in statements)
+                {
+                    if (statement is LocalFunctionStatementSyntax function && function.Identifier.ValueText == name)
+                    {
+                        return true;
+                    }
+                }
+
+                if (node == member)
+                {
+                    break;
+                }
             }
 
-            return names;
+            return false;
         }
 
         private static string? SimpleName(TypeSyntax type) => type switch

@@ -49,8 +49,23 @@ internal sealed class NetworkRuns
     public IEnumerable<Run> RunsOf(SyntaxTree tree, SemanticModel model)
     {
         var root = tree.GetRoot(_cancellationToken);
+        // Classes and their methods are found among the declarations, without walking into any body.
+        var classes = new List<ClassDeclarationSyntax>();
+        var methods = new List<BaseMethodDeclarationSyntax>();
+        foreach (var node in root.DescendantNodes(static n => n is CompilationUnitSyntax or BaseNamespaceDeclarationSyntax or TypeDeclarationSyntax))
+        {
+            if (node is ClassDeclarationSyntax declared)
+            {
+                classes.Add(declared);
+            }
+            else if (node is BaseMethodDeclarationSyntax declaredMethod)
+            {
+                methods.Add(declaredMethod);
+            }
+        }
+
         var declaredRoots = new List<INamedTypeSymbol>();
-        foreach (var declaration in root.DescendantNodes().OfType<ClassDeclarationSyntax>())
+        foreach (var declaration in classes)
         {
             if (declaration.AttributeLists.Count > 0 && model.GetDeclaredSymbol(declaration, _cancellationToken) is INamedTypeSymbol type
                 && _library.IsModuleType(type) && !type.IsAbstract && type.TypeParameters.Length == 0
@@ -70,7 +85,7 @@ internal sealed class NetworkRuns
         }
 
         // Module classes without any input: a sweep over sizes finds decoders that can never give their encoder's shape back.
-        foreach (var declaration in root.DescendantNodes().OfType<ClassDeclarationSyntax>())
+        foreach (var declaration in classes)
         {
             if (model.GetDeclaredSymbol(declaration, _cancellationToken) is INamedTypeSymbol type && _library.IsModuleType(type) && !type.IsAbstract
                 && type.TypeParameters.Length == 0 && !declaredRoots.Contains(type, SymbolEqualityComparer.Default) && _attributes.MirrorOf(type) is null
@@ -81,7 +96,7 @@ internal sealed class NetworkRuns
         }
 
         // Methods that apply a module to a tensor built from constant sizes.
-        foreach (var method in root.DescendantNodes().OfType<BaseMethodDeclarationSyntax>())
+        foreach (var method in methods)
         {
             if (!AppliesModuleToTensor(method))
             {
@@ -167,9 +182,33 @@ internal sealed class NetworkRuns
         return result.Pairs.Count > 0 ? new Run(result, [type.DeclaringSyntaxReferences[0].SyntaxTree], null) : null;
     }
 
-    private static bool AppliesModuleToTensor(BaseMethodDeclarationSyntax method) =>
-        method.DescendantNodes().OfType<InvocationExpressionSyntax>().Any(i => CandidateInvocations.CalledName(i) is "forward" or "call")
-        && method.DescendantNodes().OfType<InvocationExpressionSyntax>().Any(i => CandidateInvocations.CalledName(i) is "randn" or "rand" or "zeros" or "ones" or "empty" or "full" or "randint");
+    /// <summary>True when the method both applies a module (<c>forward</c>, <c>call</c>) and builds a tensor from sizes: one walk of its body.</summary>
+    private static bool AppliesModuleToTensor(BaseMethodDeclarationSyntax method)
+    {
+        bool applies = false, builds = false;
+        foreach (var node in method.DescendantNodes())
+        {
+            if (node is InvocationExpressionSyntax invocation)
+            {
+                switch (CandidateInvocations.CalledName(invocation))
+                {
+                    case "forward" or "call":
+                        applies = true;
+                        break;
+                    case "randn" or "rand" or "zeros" or "ones" or "empty" or "full" or "randint":
+                        builds = true;
+                        break;
+                }
+
+                if (applies && builds)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
 
     private HashSet<SyntaxTree> Origins(NetworkRecorder recorder, SyntaxTree tree)
     {

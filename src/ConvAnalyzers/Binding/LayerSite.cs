@@ -27,6 +27,18 @@ internal enum ModuleRule
 /// </summary>
 internal sealed class LayerSite
 {
+    private static int s_sites;
+
+    /// <summary>
+    /// Sites are equal only to themselves; their hash is a number given at construction, because the object hash
+    /// (<c>RuntimeHelpers.GetHashCode</c>) was a measurable part of the dictionaries that collect sites and records.
+    /// </summary>
+    private readonly int _hash = System.Threading.Interlocked.Increment(ref s_sites);
+
+    public override int GetHashCode() => _hash;
+
+    public override bool Equals(object? obj) => ReferenceEquals(this, obj);
+
     public LayerSite(SyntaxNode call, string name, ModuleRule rule, LayerGeometry? geometry, ImmutableDictionary<string, Value> arguments, string? unknownReason)
     {
         Call = call;

@@ -221,7 +221,8 @@ internal sealed class CompilationFacts
         var methods = new List<MethodDeclarationSyntax>();
         foreach (var reference in type.DeclaringSyntaxReferences)
         {
-            foreach (var member in reference.GetSyntax(cancellationToken).DescendantNodes())
+            // Constructors and methods are declarations of the type (or of types nested in it): no body is entered to find them.
+            foreach (var member in reference.GetSyntax(cancellationToken).DescendantNodes(static n => n is TypeDeclarationSyntax))
             {
                 if (member is ConstructorDeclarationSyntax constructor)
                 {

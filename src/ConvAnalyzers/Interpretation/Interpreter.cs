@@ -185,7 +185,18 @@ internal sealed class Interpreter
     /// <summary>True when the method's body is in this compilation (the interpreter runs it).</summary>
     public bool HasSource(IMethodSymbol method) => GraphOf(method) is not null;
 
-    private ControlFlowGraph? GraphOf(IMethodSymbol method) => _facts.GraphOf(method, _cancellationToken);
+    private readonly Dictionary<IMethodSymbol, ControlFlowGraph?> _graphs = new(SymbolEqualityComparer.Default);
+
+    /// <summary>The compilation's graph of the method, kept per interpreter too: no shared lookup per call.</summary>
+    private ControlFlowGraph? GraphOf(IMethodSymbol method)
+    {
+        if (!_graphs.TryGetValue(method, out var graph))
+        {
+            _graphs[method] = graph = _facts.GraphOf(method, _cancellationToken);
+        }
+
+        return graph;
+    }
 
     /// <summary>Runs the instance field and property initializers of <paramref name="type"/> (not its base types) on <paramref name="this"/>.</summary>
     private void RunInitializers(INamedTypeSymbol type, RefValue @this, State state, Frame? caller)
@@ -483,7 +494,17 @@ internal sealed class Interpreter
         return (result, exits.Count == 0 ? null : State.Join(exits));
     }
 
-    private bool[][] Reachability(ControlFlowGraph graph) => _facts.Reachability(graph);
+    private readonly Dictionary<ControlFlowGraph, bool[][]> _reachability = new();
+
+    private bool[][] Reachability(ControlFlowGraph graph)
+    {
+        if (!_reachability.TryGetValue(graph, out var reach))
+        {
+            _reachability[graph] = reach = _facts.Reachability(graph);
+        }
+
+        return reach;
+    }
 
     /// <summary>
     /// The next block to run: one that no other waiting block can still reach (so every path into it has arrived and
@@ -1215,7 +1236,18 @@ internal sealed class Interpreter
         return false;
     }
 
-    private string? WrittenOutsideConstructorPath(ISymbol field) => _facts.WrittenOutsideConstructorPath(field, _cancellationToken);
+    private readonly Dictionary<ISymbol, string?> _writers = new(SymbolEqualityComparer.Default);
+
+    /// <summary>The compilation's answer, kept per interpreter: forward reads the same fields at every step.</summary>
+    private string? WrittenOutsideConstructorPath(ISymbol field)
+    {
+        if (!_writers.TryGetValue(field, out var writer))
+        {
+            _writers[field] = writer = _facts.WrittenOutsideConstructorPath(field, _cancellationToken);
+        }
+
+        return writer;
+    }
 
     private static Value DefaultOf(ITypeSymbol type, string reason) => type.SpecialType switch
     {

@@ -18,7 +18,7 @@ internal sealed record LayerRecord(LayerSite Site, string Context, string Input,
     /// shapes' fresh arrays and the outcome, which cost more than the dictionaries that look records up.
     /// </summary>
     public override int GetHashCode() =>
-        (System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(Site) * 31) + System.StringComparer.Ordinal.GetHashCode(Context);
+        (Site.GetHashCode() * 31) + System.StringComparer.Ordinal.GetHashCode(Context);
 }
 
 /// <summary>A decoder ConvTranspose and the encoder layer it pairs with (DESIGN §3, the pairing stack).</summary>
