@@ -137,13 +137,16 @@ public class AnalyzerBenchmarks
 
         long lastAllocated = 0;
         var lastSplit = string.Empty;
+        var lastGc = string.Empty;
         double Time(Compilation compilation, ImmutableArray<DiagnosticAnalyzer> analyzers)
         {
             var withAnalyzers = compilation.Clone().WithAnalyzers(analyzers, new CompilationWithAnalyzersOptions(
                 new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty), null, concurrentAnalysis: concurrent, logAnalyzerExecutionTime: true));
             var before = GC.GetTotalAllocatedBytes(precise: true);
+            var (gen0, gen2, paused) = (GC.CollectionCount(0), GC.CollectionCount(2), GC.GetTotalPauseDuration());
             _ = withAnalyzers.GetAnalyzerDiagnosticsAsync().GetAwaiter().GetResult();
             lastAllocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+            lastGc = $"{GC.CollectionCount(0) - gen0} GCs ({GC.CollectionCount(2) - gen2} full), paused {(GC.GetTotalPauseDuration() - paused).TotalMilliseconds:F0} ms";
             var times = analyzers.Select(a => withAnalyzers.GetAnalyzerTelemetryInfoAsync(a, CancellationToken.None).GetAwaiter().GetResult().ExecutionTime.TotalMilliseconds).ToList();
             lastSplit = string.Join(" + ", times.Select(t => t.ToString("F0", System.Globalization.CultureInfo.InvariantCulture)));
             return times.Sum();
@@ -165,19 +168,19 @@ public class AnalyzerBenchmarks
             {
                 ours.Add(Time(compilation, Ours()));
                 oursBytes.Add(lastAllocated);
-                oursSplit = lastSplit;
+                oursSplit = lastSplit + "; " + lastGc;
                 theirs.Add(Time(compilation, Theirs()));
                 theirsBytes.Add(lastAllocated);
-                theirsSplit = lastSplit;
+                theirsSplit = lastSplit + "; " + lastGc;
             }
             else
             {
                 theirs.Add(Time(compilation, Theirs()));
                 theirsBytes.Add(lastAllocated);
-                theirsSplit = lastSplit;
+                theirsSplit = lastSplit + "; " + lastGc;
                 ours.Add(Time(compilation, Ours()));
                 oursBytes.Add(lastAllocated);
-                oursSplit = lastSplit;
+                oursSplit = lastSplit + "; " + lastGc;
             }
 
             Console.WriteLine($"  run {run + 1}: no analyzers {none[^1]:F0} ms; this build {ours[^1]:F0} ms (layer + network analyzer {oursSplit}); {Path.GetFileName(Path.GetDirectoryName(otherAssembly))}/{Path.GetFileName(otherAssembly)} {theirs[^1]:F0} ms ({theirsSplit}); ratio {ours[^1] / theirs[^1]:F2}; allocated by the whole analysis {oursBytes[^1] / 1e6:F0} MB vs {theirsBytes[^1] / 1e6:F0} MB");

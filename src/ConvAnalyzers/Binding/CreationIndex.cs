@@ -62,7 +62,8 @@ internal sealed class CreationIndex
                     // A target-typed new(...): a declaration with its type written creates exactly that type; elsewhere
                     // (an argument, a return, an assignment) the file is searched for the name instead.
                     root ??= tree.GetRoot(cancellationToken);
-                    aliased ??= root.DescendantNodes(n => n is CompilationUnitSyntax or BaseNamespaceDeclarationSyntax).OfType<UsingDirectiveSyntax>().Any(u => u.Alias is not null);
+                    aliased ??= MayDeclareAlias(text)
+                        && root.DescendantNodes(n => n is CompilationUnitSyntax or BaseNamespaceDeclarationSyntax).OfType<UsingDirectiveSyntax>().Any(u => u.Alias is not null);
                     if (aliased == false && DeclaredTypeName(root.FindToken(at).Parent) is { } declared)
                     {
                         names.Add(declared);
@@ -196,6 +197,48 @@ internal sealed class CreationIndex
     /// writes <c>InputShape</c> or <c>MirrorOf</c>), and which target-typed files mention each: one pass over those
     /// files instead of one search per root. Other names are searched for on their own.
     /// </summary>
+    /// <summary>True when the text has <c>using Name =</c> somewhere: only then can a using directive declare an alias.</summary>
+    private static bool MayDeclareAlias(string text)
+    {
+        for (var at = text.IndexOf("using", System.StringComparison.Ordinal); at >= 0; at = text.IndexOf("using", at + 5, System.StringComparison.Ordinal))
+        {
+            if (at > 0 && IsNamePart(text[at - 1]))
+            {
+                continue;
+            }
+
+            var i = at + 5;
+            var spaced = i < text.Length && char.IsWhiteSpace(text[i]);
+            while (i < text.Length && char.IsWhiteSpace(text[i]))
+            {
+                i++;
+            }
+
+            var start = i;
+            while (i < text.Length && (IsNamePart(text[i]) || text[i] == '@'))
+            {
+                i++;
+            }
+
+            if (!spaced || i == start)
+            {
+                continue;
+            }
+
+            while (i < text.Length && char.IsWhiteSpace(text[i]))
+            {
+                i++;
+            }
+
+            if (i < text.Length && text[i] == '=')
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private (HashSet<string> Names, Dictionary<string, HashSet<SyntaxTree>> Files) RootMentions(Compilation compilation, CancellationToken cancellationToken)
     {
         var names = new HashSet<string>(System.StringComparer.Ordinal);
