@@ -32,7 +32,10 @@ public sealed class ChannelMismatchFixer : CarriedEditFixer
             yield break;
         }
 
-        yield return new CarriedFix(string.Empty, $"Set {parameter}: {received} (what the layer receives)", EquivalenceKey);
+        // A norm sized by the wrong variable gets the one that holds what it receives (argument), else the value.
+        yield return new CarriedFix(string.Empty, CarriedEdits.Property(diagnostic, "argument") is { } argument
+            ? $"Set {parameter}: {argument} ({received}, what the layer receives)"
+            : $"Set {parameter}: {received} (what the layer receives)", EquivalenceKey);
         if (CarriedEdits.Property(diagnostic, "producer_parameter") is { } producerParameter && CarriedEdits.Property(diagnostic, "expected") is { } expected)
         {
             yield return new CarriedFix(NetworkAnalyzer.ProducerAction, $"Set the producing layer's {producerParameter}: {expected} (what this layer expects)", ProducerEquivalenceKey);

@@ -22,16 +22,6 @@ public sealed class DotnetFormatTests
     /// <summary>Errors no code fix addresses, lowered so the fixed copy builds and runs (the fixed IDs keep their severity).</summary>
     private static readonly string[] WithoutFixer = ["CONV002", "CONV003", "CONV006", "CONV009", "CONV010"];
 
-    /// <summary>
-    /// Buggy real-idiom models whose diagnostic has no code fix yet, with why: left out of the copy, so that the rest
-    /// builds and runs once fixed. The list is open work of the command-line issue (README "Code fixes" names it too).
-    /// </summary>
-    private static readonly Dictionary<string, string> NoFixYet = new()
-    {
-        ["GroupNormSizedForTheBlockInput"] = "a norm's channel check fails in the tensor-op path, which carries no edit",
-        ["LayerNormOverChannelsNotTokens"] = "a norm's normalized_shape check fails in the tensor-op path, which carries no edit",
-    };
-
     private static readonly Regex Markup = new(@"\{\|[A-Z]+[0-9]+:|\|\}");
 
     private readonly LocalFeed _feed;
@@ -55,8 +45,7 @@ public sealed class DotnetFormatTests
     [Fact]
     public void One_dotnet_format_run_fixes_ShapeBugs_and_the_real_idiom_bugs_and_the_fixed_models_run_with_the_promised_shapes()
     {
-        var models = RealIdiomModels.All.Where(m => m.Bug is { } bug && Fixable.Contains(bug) && !NoFixYet.ContainsKey(m.Name)).ToList();
-        Assert.All(NoFixYet.Keys, name => Assert.Contains(RealIdiomModels.All, m => m.Name == name));
+        var models = RealIdiomModels.All.Where(m => m.Bug is { } bug && Fixable.Contains(bug)).ToList();
         Assert.Contains(models, m => m.Bug == "CONV005");
         Assert.Contains(models, m => m.Bug == "CONV004");
         var files = new List<(string Path, string Text)>

@@ -6,9 +6,12 @@ using System.Linq;
 using ConvAnalyzers.Arithmetic;
 using ConvAnalyzers.Binding;
 using ConvAnalyzers.Diagnostics;
+using ConvAnalyzers.Interpretation;
 using ConvAnalyzers.Results;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
 
 namespace ConvAnalyzers.Analyzers;
 
@@ -295,6 +298,7 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
                 _ => DiagnosticDescriptors.JoinMismatch,
             };
             var opProperties = group.First().Layer is { } layer ? ImmutableDictionary<string, string?>.Empty.Add("layer", Span(layer)) : ImmutableDictionary<string, string?>.Empty;
+            opProperties = SizeArgumentFix(group.ToList(), group.Key.Syntax, opProperties, runs, layers, models, cancellationToken);
             findings.Add(new Finding(descriptor, group.Key.Syntax.GetLocation(), Join(group.Select(o => (o.Input, o.Message))), opProperties, OriginsOf(group)));
         }
 
@@ -347,6 +351,81 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
     }
 
     private static string Span(SyntaxNode node) => $"{node.SpanStart}:{node.Span.Length}";
+
+    /// <summary>
+    /// CONV004 from a layer whose size argument does not fit what it receives (a norm's num_channels, num_features or
+    /// normalized_shape): the fix sets that argument to what every failing context needs. Tried in order, each only
+    /// when it changes nothing but these failures: (1) the value where it is written (the constant passed to the block,
+    /// or the argument); (2) another parameter or local in scope at the call that holds, in every context of the call,
+    /// what the layer receives there (<c>GroupNorm(groups, inChannels)</c> → <c>GroupNorm(groups, outChannels)</c>),
+    /// when exactly one does; (3) the needed value written in the call, when every context of the call fails the same way.
+    /// </summary>
+    private static ImmutableDictionary<string, string?> SizeArgumentFix(List<OpRecord> group, SyntaxNode location, ImmutableDictionary<string, string?> properties,
+        List<NetworkRuns.Run> runs, List<LayerRecord> layers, System.Func<SyntaxTree, SemanticModel?> models, System.Threading.CancellationToken cancellationToken)
+    {
+        if (group[0] is not { Site: { } site, Parameter: { } parameter, Needs: { } needs }
+            || !group.All(o => o.Site is { } s && s.Call == site.Call && o.Parameter == parameter && o.Needs is { } n && n.SequenceEqual(needs)))
+        {
+            return properties;
+        }
+
+        var received = string.Join(", ", needs.Select(n => n.ToString(CultureInfo.InvariantCulture)));
+        var allOps = runs.SelectMany(r => r.Recorder.Ops).ToList();
+        var callFailures = allOps.Where(o => o.Site?.Call == site.Call).ToList();
+        var callSuccesses = layers.Where(l => l.Site.Call == site.Call).ToList();
+        properties = properties.Add("parameter", parameter).Add("received", received);
+
+        // (1) Where the value is written: every layer and failing op that reads it must be one of these failures.
+        var edits = group.Select(o => ModelEdits(models, location, o.Site!, [(parameter, needs)], cancellationToken)).ToList();
+        var origin = site.IsPassedIn(parameter) ? site.Arguments[parameter].Origin : null;
+        var readingLayers = UsesOf(site, parameter, layers).Count();
+        var readingOps = allOps.Where(o => o.Site is { } s && (origin is not null ? s.Arguments.Values.Any(v => v.Origin == origin) : s.Call == site.Call));
+        if (edits.All(e => FixEdits.Same(e, edits[0])) && readingLayers == 0 && readingOps.All(group.Contains))
+        {
+            return FixEdits.Write(properties, string.Empty, edits[0]!);
+        }
+
+        // The edits below are at the call: each context of it must be known (a success or one of these failures).
+        if (runs.Any(r => r.Recorder.Unknowns.Any(u => u.Site.Call == site.Call)) || !callFailures.All(group.Contains)
+            || site.Call is not InvocationExpressionSyntax call || models(call.SyntaxTree) is not { } model || call.SyntaxTree != location.SyntaxTree
+            || model.GetOperation(call, cancellationToken) is not IInvocationOperation operation
+            || operation.Arguments.FirstOrDefault(a => !a.IsImplicit && a.Parameter is { } p && LayerTable.PyTorchName(operation.TargetMethod.Name, p.Name) == parameter)?.Syntax is not ArgumentSyntax argument)
+        {
+            return properties;
+        }
+
+        // (2) Another variable in scope that holds what the layer receives in every context of the call.
+        if (needs.Length == 1)
+        {
+            // Parameters, and locals declared before the call, whose type converts implicitly to the parameter's.
+            var parameterType = ((IArgumentOperation)operation.Arguments.First(a => a.Syntax == argument)).Parameter!.Type;
+            var visible = new HashSet<ISymbol>(model.LookupSymbols(call.SpanStart).Where(s =>
+                    (s is IParameterSymbol || (s is ILocalSymbol && s.DeclaringSyntaxReferences.All(r => r.Span.End <= call.SpanStart)))
+                    && ((s as IParameterSymbol)?.Type ?? ((ILocalSymbol)s).Type) is { SpecialType: SpecialType.System_Int32 or SpecialType.System_Int64 } type
+                    && model.Compilation.ClassifyCommonConversion(type, parameterType).IsImplicit),
+                SymbolEqualityComparer.Default);
+            var written = model.GetSymbolInfo(argument.Expression, cancellationToken).Symbol;
+            var candidates = site.Scope?.Keys.Where(symbol => visible.Contains(symbol) && !SymbolEqualityComparer.Default.Equals(symbol, written)
+                    && callFailures.All(o => o.Needs is [var need] && o.Site!.Scope!.TryGetValue(symbol, out var v) && v.AsLong() == need)
+                    && callSuccesses.All(l => l.Site.Scope is { } scope && scope.TryGetValue(symbol, out var v) && v.AsLong() is long value
+                        && l.Site.Arguments.TryGetValue(parameter, out var current) && current.AsLong() == value))
+                .ToList() ?? [];
+            if (candidates is [var only])
+            {
+                return FixEdits.Write(properties.Add("argument", only.Name), string.Empty,
+                    [new FixEdit(call.SyntaxTree, argument.Expression.Span, only.Name)]);
+            }
+        }
+
+        // (3) The value itself in the call: every context of the call is one of these failures.
+        if (callSuccesses.Count == 0
+            && FixEdits.SetArguments(model, site, [(parameter, needs)], cancellationToken, passedIn: static _ => false) is { } here && here.All(e => e.Tree == location.SyntaxTree))
+        {
+            return FixEdits.Write(properties, string.Empty, here);
+        }
+
+        return properties;
+    }
 
     /// <summary>The fix action that sets the producing layer's out_channels/out_features (CONV004).</summary>
     public const string ProducerAction = "producer.";

@@ -342,7 +342,7 @@ public static partial class TensorOps
 
             if (channels is long expected && expected != c)
             {
-                return OpOutcome.Fail(Mismatch, $"Expected weight to be a vector of size equal to the number of channels in input, but got weight of shape [{L(expected)}] and input of shape {Torch(input)}: GroupNorm({L(groups)}, {L(expected)}) receives {L(c)} channels");
+                return OpOutcome.Fail(Mismatch, $"Expected weight to be a vector of size equal to the number of channels in input, but got weight of shape [{L(expected)}] and input of shape {Torch(input)}: GroupNorm({L(groups)}, {L(expected)}) receives {L(c)} channels", [c]);
             }
         }
 
@@ -376,7 +376,7 @@ public static partial class TensorOps
         var channelDim = input.Length == spatialRank + 2 ? 1 : 0;
         if (numFeatures is long expected && input[channelDim].Known is long c && c != expected)
         {
-            return OpOutcome.Fail(Mismatch, $"expected input's size at dim={channelDim} to match num_features ({L(expected)}), but got: {L(c)}.: InstanceNorm{spatialRank}d({L(expected)}) receives {Dim.Format(input)}, whose channels (dim {channelDim}) are {L(c)}");
+            return OpOutcome.Fail(Mismatch, $"expected input's size at dim={channelDim} to match num_features ({L(expected)}), but got: {L(c)}.: InstanceNorm{spatialRank}d({L(expected)}) receives {Dim.Format(input)}, whose channels (dim {channelDim}) are {L(c)}", [c]);
         }
 
         return OpOutcome.Of(Copy(input));
@@ -418,7 +418,17 @@ public static partial class TensorOps
                 star.Append(", ").Append(L(s));
             }
 
-            return OpOutcome.Fail(Mismatch, $"Given normalized_shape={Torch(normalizedShape)}, expected input with shape {star}], but got input of size{Torch(input)}: the last {normalizedShape.Count} dims of {Dim.Format(input)} must be {Dim.Format(Dim.From(normalizedShape))}");
+            var message = $"Given normalized_shape={Torch(normalizedShape)}, expected input with shape {star}], but got input of size{Torch(input)}: the last {normalizedShape.Count} dims of {Dim.Format(input)} must be {Dim.Format(Dim.From(normalizedShape))}";
+            // The shape it needs: the input's last dims, when they are all known.
+            long[]? needs = null;
+            if (offset >= 0)
+            {
+                var last = new Dim[normalizedShape.Count];
+                Array.Copy(input, offset, last, 0, last.Length);
+                needs = Dim.AllKnown(last);
+            }
+
+            return needs is not null ? OpOutcome.Fail(Mismatch, message, needs) : OpOutcome.Fail(Mismatch, message);
         }
 
         return OpOutcome.Of(Copy(input));

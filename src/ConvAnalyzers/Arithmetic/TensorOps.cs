@@ -24,6 +24,12 @@ public sealed record OpFailure(string DiagnosticId, string Message)
 
     /// <summary>An argument TorchSharp rejects whatever the input (two −1 in view, chunks ≤ 0).</summary>
     public const string InvalidArgument = "CONV002";
+
+    /// <summary>
+    /// For a layer whose size argument does not match what it receives (a norm's channels or normalized shape): the
+    /// value that argument needs for this input, which the layer then accepts. Null when no value of it would do.
+    /// </summary>
+    public long[]? Needs { get; init; }
 }
 
 /// <summary>
@@ -39,6 +45,9 @@ public sealed record OpOutcome(Dim[]? Shape, OpFailure? Failure)
     public static OpOutcome Of(Dim[] shape) => new(shape, null);
 
     public static OpOutcome Fail(string id, string message) => new(null, new OpFailure(id, message));
+
+    /// <summary>A size argument that does not match the input, and the value it needs (<see cref="OpFailure.Needs"/>).</summary>
+    public static OpOutcome Fail(string id, string message, long[] needs) => new(null, new OpFailure(id, message) { Needs = needs });
 
     public override string ToString() => Shape is not null ? Dim.Format(Shape) : Failure is not null ? Failure.DiagnosticId + ": " + Failure.Message : "unknown";
 }

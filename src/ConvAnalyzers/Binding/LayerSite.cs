@@ -65,6 +65,13 @@ internal sealed class LayerSite
     /// <summary>For <see cref="ModuleRule.Op"/>: the shape rule with this call's arguments; null when one of them is unknown.</summary>
     public System.Func<Dim[], OpOutcome>? Op { get; init; }
 
+    /// <summary>
+    /// For <see cref="ModuleRule.Op"/>: the parameters and locals of the member that made the call, with their values
+    /// there. A fix may pass another of them instead of the argument written (a norm sized by the block's input
+    /// channels where it needs its output channels).
+    /// </summary>
+    public ImmutableDictionary<ISymbol, Value>? Scope { get; init; }
+
     /// <summary>Why the geometry could not be built (a value the interpreter does not know), when it could not.</summary>
     public string? UnknownReason { get; }
 

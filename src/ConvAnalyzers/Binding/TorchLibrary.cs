@@ -330,7 +330,7 @@ internal sealed class TorchLibrary : ILibraryModel
         if (LayerTable.OpModules.TryGetValue(name, out var rule))
         {
             var op = rule(args);
-            var site = new LayerSite(operation.Syntax, name, ModuleRule.Op, null, args.ToImmutableDictionary(), null) { Op = op };
+            var site = new LayerSite(operation.Syntax, name, ModuleRule.Op, null, args.ToImmutableDictionary(), null) { Op = op, Scope = state.Locals };
             return interpreter.New(state, new LibraryObject(new LayerModule(site)), operation.Syntax);
         }
 
@@ -550,6 +550,12 @@ internal sealed class TorchLibrary : ILibraryModel
                     _ => "padding",
                 };
                 Recorder.Op(site.LocationOf(failure.DiagnosticId == OpFailure.SizeMismatch ? parameter : null), failure.DiagnosticId, failure.Message, certain, site.Call);
+                if (failure.Needs is { } needs && site.Arguments.ContainsKey(parameter))
+                {
+                    // What the fix sets the parameter to.
+                    Recorder.Ops[Recorder.Ops.Count - 1] = Recorder.Ops[Recorder.Ops.Count - 1] with { Site = site, Parameter = parameter, Needs = needs };
+                }
+
                 return TensorValue.Unknown(TensorValue.AfterFailure);
             }
 

@@ -33,6 +33,13 @@ internal sealed record OpRecord(SyntaxNode Syntax, string DiagnosticId, string I
 {
     /// <summary>The layer's factory call when the op is a layer's rule (GroupNorm, LayerNorm, ...), for Properties["layer"].</summary>
     public SyntaxNode? Layer { get; init; }
+
+    /// <summary>For a layer whose size argument does not fit its input: the layer as built here, that argument, and the value it needs.</summary>
+    public LayerSite? Site { get; init; }
+
+    public string? Parameter { get; init; }
+
+    public long[]? Needs { get; init; }
 }
 
 /// <summary>A layer reached from a known input whose output the interpreter cannot know, and why (CONV012).</summary>

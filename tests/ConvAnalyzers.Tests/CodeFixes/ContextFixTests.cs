@@ -277,4 +277,82 @@ public sealed class ContextFixTests
     [Fact]
     public Task An_output_padding_passed_to_a_block_is_fixed_with_its_padding_at_the_creating_call() =>
         VerifyOutputPadding.VerifyCodeFixAsync(UpBlocks("new Up(2, {|CONV001:3|})"), UpBlocks("new Up(1, 1)"), OutputPaddingFixer.SameSizeKey);
+
+    private static string NormBlocks(string norm, string blocks) => NetworkAnalyzerSources.Usings + $$"""
+        public sealed class NormConv : nn.Module<Tensor, Tensor>
+        {
+            private readonly nn.Module<Tensor, Tensor> conv;
+            private readonly nn.Module<Tensor, Tensor> norm;
+
+            public NormConv(long inChannels, long outChannels, long groups) : base(nameof(NormConv))
+            {
+                conv = nn.Conv2d(inChannels, outChannels, 3, padding: 1);
+                norm = {{norm}};
+                RegisterComponents();
+            }
+
+            public override Tensor forward(Tensor x) => norm.forward(conv.forward(x));
+        }
+
+        [ConvAnalyzers.InputShape(2, 8, 16, 16)]
+        public sealed class NormStack : nn.Module<Tensor, Tensor>
+        {
+            private readonly nn.Module<Tensor, Tensor> blocks = nn.Sequential({{blocks}});
+
+            public NormStack() : base(nameof(NormStack)) => RegisterComponents();
+
+            public override Tensor forward(Tensor x) => blocks.forward(x);
+        }
+        """;
+
+    [Fact]
+    public Task A_norm_sized_by_the_wrong_parameter_gets_the_parameter_that_holds_what_it_receives_in_every_context() =>
+        // The 8 passed to the second block also sizes its conv, so it cannot change; outChannels is 8 and 16 where the norm receives 8 and 16.
+        VerifyChannels.VerifyCodeFixAsync(
+            NormBlocks("nn.GroupNorm(groups, inChannels)", "new NormConv(8, 8, 4), new NormConv({|CONV004:8|}, 16, 4)"),
+            NormBlocks("nn.GroupNorm(groups, outChannels)", "new NormConv(8, 8, 4), new NormConv(8, 16, 4)"),
+            ChannelMismatchFixer.EquivalenceKey);
+
+    [Fact]
+    public Task A_norm_fix_is_not_offered_when_two_variables_hold_what_it_receives()
+    {
+        // outChannels and groups are both 16 in the failing block and both 8 in the other: which one was meant is unknown.
+        var source = NormBlocks("nn.GroupNorm(4, inChannels)", "new NormConv(8, 8, 8), new NormConv({|CONV004:8|}, 16, 16)");
+        return new VerifyChannels.Test { TestCode = source, FixedCode = source, NumberOfIncrementalIterations = 0, NumberOfFixAllIterations = 0 }.RunAsync();
+    }
+
+    [Fact]
+    public Task A_norm_literal_is_set_to_what_the_layer_receives() =>
+        VerifyChannels.VerifyCodeFixAsync(
+            NormBlocks("{|CONV004:nn.GroupNorm(groups, 8)|}", "new NormConv(8, 16, 4)"),
+            NormBlocks("nn.GroupNorm(groups, 16)", "new NormConv(8, 16, 4)"),
+            ChannelMismatchFixer.EquivalenceKey);
+
+    private static string Tokens(string norm) => NetworkAnalyzerSources.Usings + $$"""
+        [ConvAnalyzers.InputShape(2, 3, 32, 32)]
+        public sealed class Tokens : nn.Module<Tensor, Tensor>
+        {
+            private readonly nn.Module<Tensor, Tensor> proj;
+            private readonly nn.Module<Tensor, Tensor> norm;
+
+            public Tokens() : this(4, 24) { }
+
+            public Tokens(long patch, long dim) : base(nameof(Tokens))
+            {
+                proj = nn.Conv2d(3, dim, patch, stride: patch);
+                norm = {{norm}};
+                RegisterComponents();
+            }
+
+            public override Tensor forward(Tensor x) => norm.forward(proj.forward(x).flatten(2));
+        }
+        """;
+
+    [Fact]
+    public Task A_layer_norm_whose_size_is_a_shared_parameter_gets_the_received_size_in_its_only_context()
+    {
+        // dim (24) also sizes the conv; no variable holds the 64 tokens; the one context of the call needs 64.
+        var source = Tokens("nn.LayerNorm(dim)").Replace("this(4, 24)", "this(4, {|CONV004:24|})", StringComparison.Ordinal);
+        return VerifyChannels.VerifyCodeFixAsync(source, Tokens("nn.LayerNorm(64)"), ChannelMismatchFixer.EquivalenceKey);
+    }
 }
