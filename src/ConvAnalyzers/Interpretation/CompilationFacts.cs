@@ -138,6 +138,58 @@ internal sealed class CompilationFacts
         return _initializers.GetOrAdd(initializer, graph);
     }
 
+    private readonly ConcurrentDictionary<SyntaxNode, IOperation?> _straight = new();
+
+    /// <summary>
+    /// An instance field's or auto-property's initializer that has no control flow, no lambda and no object or
+    /// collection initializer (<c>= nn.Conv2d(3, 64, 3, padding: 1)</c>): its value operation, which evaluates exactly
+    /// as its one-block CFG would, so no CFG is built for it. Null for any other initializer.
+    /// </summary>
+    public IOperation? StraightInitializer(SyntaxNode initializer, CancellationToken cancellationToken)
+    {
+        if (_straight.TryGetValue(initializer, out var known))
+        {
+            return known;
+        }
+
+        IOperation? value = ModelFor(initializer.SyntaxTree)?.GetOperation(initializer, cancellationToken) switch
+        {
+            IFieldInitializerOperation { InitializedFields.Length: 1, Value: var v } when Straight(v) => v,
+            IPropertyInitializerOperation { InitializedProperties.Length: 1, Value: var v } when Straight(v) => v,
+            _ => null,
+        };
+        return _straight.GetOrAdd(initializer, value);
+    }
+
+    /// <summary>Operations whose CFG form is the operation itself: no branch, capture, lambda or lowered initializer among them.</summary>
+    private static bool Straight(IOperation operation)
+    {
+        switch (operation)
+        {
+            case ILiteralOperation or IInstanceReferenceOperation or IFieldReferenceOperation or IParameterReferenceOperation
+                or IDefaultValueOperation or INameOfOperation or ITypeOfOperation or IConversionOperation or IArgumentOperation or IInvocationOperation
+                or IUnaryOperation or IArrayCreationOperation or IArrayInitializerOperation or ITupleOperation or IParenthesizedOperation
+                or IPropertyReferenceOperation:
+                break;
+            case IObjectCreationOperation { Initializer: null }:
+                break;
+            case IBinaryOperation binary when binary.OperatorKind is not (BinaryOperatorKind.ConditionalAnd or BinaryOperatorKind.ConditionalOr):
+                break;
+            default:
+                return false;
+        }
+
+        foreach (var child in operation.ChildOperations)
+        {
+            if (!Straight(child))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>reach[a][b]: block b can be reached from block a.</summary>
     public bool[][] Reachability(ControlFlowGraph graph)
     {

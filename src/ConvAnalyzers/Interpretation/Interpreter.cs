@@ -217,7 +217,28 @@ internal sealed class Interpreter
                     PropertyDeclarationSyntax { Initializer: { } i } => i,
                     _ => null,
                 };
-                if (initializer is null || _facts.InitializerGraph(initializer, _cancellationToken) is not { } graph)
+                if (initializer is null)
+                {
+                    continue;
+                }
+
+                if (_facts.StraightInitializer(initializer, _cancellationToken) is { } value)
+                {
+                    // No control flow: evaluated as its one-block CFG would be, without building it.
+                    var straight = new Frame(caller?.Method ?? type.InstanceConstructors.First(), Placeholder.Value.Graph, @this, caller, null, callerUncertain: false);
+                    var body = Fresh(state);
+                    var result = Evaluate(value, straight, body);
+                    if (body.Get<InstanceObject>(@this) is { } obj)
+                    {
+                        body.Set(@this.Id, obj.WithField(member.OriginalDefinition, result));
+                    }
+
+                    state.TakeHeap(body);
+
+                    continue;
+                }
+
+                if (_facts.InitializerGraph(initializer, _cancellationToken) is not { } graph)
                 {
                     continue;
                 }
