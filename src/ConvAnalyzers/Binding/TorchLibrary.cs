@@ -47,22 +47,32 @@ internal sealed class TorchLibrary : ILibraryModel
     private readonly INamedTypeSymbol? _module;
     private readonly INamedTypeSymbol? _paddingEnum;
 
-    private TorchLibrary(INamedTypeSymbol torch, INamedTypeSymbol nn, Compilation compilation)
+    /// <summary>TorchSharp's types in one compilation, looked up once: a metadata-name lookup per library was a sixth of the analysis.</summary>
+    private sealed record Types(INamedTypeSymbol Torch, INamedTypeSymbol Nn, INamedTypeSymbol? Functional, INamedTypeSymbol? Tensor, INamedTypeSymbol? Module, INamedTypeSymbol? PaddingEnum);
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Compilation, System.Runtime.CompilerServices.StrongBox<Types?>> TypesOf = new();
+
+    private TorchLibrary(Types types)
     {
-        _torch = torch;
-        _nn = nn;
-        _functional = compilation.GetTypeByMetadataName("TorchSharp.torch+nn+functional");
-        _tensor = compilation.GetTypeByMetadataName("TorchSharp.torch+Tensor");
-        _module = compilation.GetTypeByMetadataName("TorchSharp.torch+nn+Module");
-        _paddingEnum = compilation.GetTypeByMetadataName("TorchSharp.Padding");
+        _torch = types.Torch;
+        _nn = types.Nn;
+        _functional = types.Functional;
+        _tensor = types.Tensor;
+        _module = types.Module;
+        _paddingEnum = types.PaddingEnum;
     }
 
     /// <summary>Where the current interpretation records what it finds; set by the network runner.</summary>
     public NetworkRecorder Recorder { get; set; } = new();
 
+    /// <summary>A library for one interpretation (it holds that run's recorder), or null when the compilation does not reference TorchSharp.</summary>
     public static TorchLibrary? Create(Compilation compilation) =>
-        compilation.GetTypeByMetadataName("TorchSharp.torch") is { } torch && compilation.GetTypeByMetadataName("TorchSharp.torch+nn") is { } nn
-            ? new TorchLibrary(torch, nn, compilation)
+        TypesOf.GetValue(compilation, static c => new System.Runtime.CompilerServices.StrongBox<Types?>(
+            c.GetTypeByMetadataName("TorchSharp.torch") is { } torch && c.GetTypeByMetadataName("TorchSharp.torch+nn") is { } nn
+                ? new Types(torch, nn, c.GetTypeByMetadataName("TorchSharp.torch+nn+functional"), c.GetTypeByMetadataName("TorchSharp.torch+Tensor"),
+                    c.GetTypeByMetadataName("TorchSharp.torch+nn+Module"), c.GetTypeByMetadataName("TorchSharp.Padding"))
+                : null)).Value is { } types
+            ? new TorchLibrary(types)
             : null;
 
     public bool IsModuleType(ITypeSymbol? type)
