@@ -225,7 +225,7 @@ internal sealed class NetworkRuns
     private IEnumerable<Run> RunDeclared(INamedTypeSymbol type)
     {
         var encoderType = _attributes.MirrorOf(type);
-        var inputs = _attributes.Inputs(encoderType ?? type).ToList();
+        var inputs = _attributes.Declared(encoderType ?? type).ToList();
         var attribute = type.GetAttributes().FirstOrDefault(a => a.AttributeClass?.Name is "InputShapeAttribute" or "MirrorOfAttribute")?.ApplicationSyntaxReference?.GetSyntax(_cancellationToken);
         var sites = CreationSites(type).ToList();
         var declaredTree = type.DeclaringSyntaxReferences[0].SyntaxTree;
@@ -267,34 +267,146 @@ internal sealed class NetworkRuns
         }
     }
 
-    private void RunInputs(Interpreter interpreter, State state, Value instance, INamedTypeSymbol type, INamedTypeSymbol? encoderType, List<Model.TensorShape> inputs, SyntaxNode? attribute)
+    private void RunInputs(Interpreter interpreter, State state, Value instance, INamedTypeSymbol type, INamedTypeSymbol? encoderType, List<DeclaredInput> inputs, SyntaxNode? attribute)
     {
         var recorder = _library.Recorder;
+        var declaredOutput = _attributes.Output(type)?.Shape;
+
+        // One size on a copy of the state with its own recorder: the free-size sweep's unit of work.
+        (NetworkRecorder, int) Probe(Dim[] dims)
+        {
+            var probe = new NetworkRecorder();
+            _library.Recorder = probe;
+            interpreter.Restart();
+            RunOne(interpreter, state.Clone(), instance, encoderType, dims, attribute);
+            _library.Recorder = recorder;
+            return (probe, interpreter.Restart());
+        }
+
         foreach (var input in inputs)
         {
-            var tensor = new TensorValue(Dim.From(input.Dims), ImmutableStack<PendingPair>.Empty);
-            var frame = interpreter.EntryFrame;
-            if (encoderType is not null)
+            var where = input.Attribute ?? attribute;
+            if (input.HasFreeChannel)
             {
-                // [MirrorOf]: the encoder runs first (its findings are its own), then the decoder continues its pairing stack.
-                var encoderRecorder = new NetworkRecorder();
-                _library.Recorder = encoderRecorder;
-                var constructor = encoderType.InstanceConstructors.OrderBy(c => c.Parameters.Length).FirstOrDefault();
-                var encoder = interpreter.Construct(encoderType, constructor, constructor?.Parameters.Select(p => Interpreter.Unknown(p.Type, $"parameter {p.Name} of {encoderType.Name}")).ToArray() ?? [], state, null, attribute, encoderType.Name + "()");
-                var encoded = _library.Apply(interpreter, frame, state, encoder, tensor, Interpreter.NoSource, null);
-                _library.Recorder = recorder;
-                if (encoded is not TensorValue { Shape: not null } t)
+                if (where is not null)
                 {
-                    continue;
+                    recorder.Op(where, Diagnostics.RuleIdentifiers.InvalidHyperparameter,
+                        $"[InputShape({string.Join(", ", input.Written)})]: -1 stands for a free size at a spatial position or for the batch at position 0 (the batched layout [N, C, spatial…]); the channel count at position 1 must be a number", certain: true);
                 }
 
-                tensor = t;
+                continue;
             }
 
-            _library.Apply(interpreter, frame, state, instance, tensor, Interpreter.NoSource, null);
-            if (encoderType is not null && recorder.Outputs.Count > 0)
+            var free = input.FreeDims;
+            if (free.Count == 0)
             {
-                recorder.InputLabel = Dim.Format(Dim.From(input.Dims)) + $" through {encoderType.Name}";
+                var dims = input.With(_ => 0);
+                var marks = Marks.Of(recorder);
+                RunOne(interpreter, state, instance, encoderType, dims, attribute);
+                if (input.IsConcrete && where is not null && encoderType is null
+                    && FreeSizeSweep.Judge(marks.Slice(recorder), dims, declaredOutput, out _, out _) == SizeVerdict.Rejected
+                    && FreeSizeSweep.Nearest(Probe, dims, declaredOutput, _cancellationToken) is var (text, neighbours))
+                {
+                    recorder.Nearest[Dim.Format(dims)] = new NearestSizes(where, text, neighbours);
+                }
+
+                continue;
+            }
+
+            if (encoderType is not null || where is null)
+            {
+                // [MirrorOf] decoders pair with a concrete encoder input; a free one is not swept.
+                continue;
+            }
+
+            var answer = FreeSizeSweep.Run(Probe, input.With(_ => 1), free, declaredOutput, _cancellationToken);
+            if (answer is null)
+            {
+                continue;
+            }
+
+            recorder.FreeSizes.Add((where, answer.Message));
+            if (answer.Held > 0)
+            {
+                // CONV000 traces at the smallest sizes every free dimension accepts, and saying so.
+                var dims = input.With(_ => answer.Held);
+                var marks = Marks.Of(recorder);
+                RunOne(interpreter, state, instance, encoderType, dims, attribute);
+                marks.Relabel(recorder, $"{Dim.Format(dims)} (the smallest accepted sizes of {string.Join(", ", answer.Dimensions.Select(d => d.Name))})");
+            }
+        }
+    }
+
+    private void RunOne(Interpreter interpreter, State state, Value instance, INamedTypeSymbol? encoderType, Dim[] dims, SyntaxNode? attribute)
+    {
+        var recorder = _library.Recorder;
+        var tensor = new TensorValue(dims, ImmutableStack<PendingPair>.Empty);
+        var frame = interpreter.EntryFrame;
+        if (encoderType is not null)
+        {
+            // [MirrorOf]: the encoder runs first (its findings are its own), then the decoder continues its pairing stack.
+            var encoderRecorder = new NetworkRecorder();
+            _library.Recorder = encoderRecorder;
+            var constructor = encoderType.InstanceConstructors.OrderBy(c => c.Parameters.Length).FirstOrDefault();
+            var encoder = interpreter.Construct(encoderType, constructor, constructor?.Parameters.Select(p => Interpreter.Unknown(p.Type, $"parameter {p.Name} of {encoderType.Name}")).ToArray() ?? [], state, null, attribute, encoderType.Name + "()");
+            var encoded = _library.Apply(interpreter, frame, state, encoder, tensor, Interpreter.NoSource, null);
+            _library.Recorder = recorder;
+            if (encoded is not TensorValue { Shape: not null } t)
+            {
+                return;
+            }
+
+            tensor = t;
+        }
+
+        _library.Apply(interpreter, frame, state, instance, tensor, Interpreter.NoSource, null);
+        if (encoderType is not null && recorder.Outputs.Count > 0)
+        {
+            recorder.InputLabel = Dim.Format(dims) + $" through {encoderType.Name}";
+        }
+    }
+
+    /// <summary>Where a recorder's lists stood before a run: to look at that run's records alone, or to rename its input.</summary>
+    private readonly record struct Marks(int Layers, int Pairs, int Ops, int Unknowns, int Outputs)
+    {
+        public static Marks Of(NetworkRecorder r) => new(r.Layers.Count, r.Pairs.Count, r.Ops.Count, r.Unknowns.Count, r.Outputs.Count);
+
+        public NetworkRecorder Slice(NetworkRecorder r)
+        {
+            var slice = new NetworkRecorder();
+            slice.Layers.AddRange(r.Layers.Skip(Layers));
+            slice.Pairs.AddRange(r.Pairs.Skip(Pairs));
+            slice.Ops.AddRange(r.Ops.Skip(Ops));
+            slice.Unknowns.AddRange(r.Unknowns.Skip(Unknowns));
+            slice.Outputs.AddRange(r.Outputs.Skip(Outputs));
+            return slice;
+        }
+
+        public void Relabel(NetworkRecorder r, string label)
+        {
+            for (var i = Layers; i < r.Layers.Count; i++)
+            {
+                r.Layers[i] = r.Layers[i] with { Input = label };
+            }
+
+            for (var i = Pairs; i < r.Pairs.Count; i++)
+            {
+                r.Pairs[i] = r.Pairs[i] with { Input = label };
+            }
+
+            for (var i = Ops; i < r.Ops.Count; i++)
+            {
+                r.Ops[i] = r.Ops[i] with { Input = label };
+            }
+
+            for (var i = Unknowns; i < r.Unknowns.Count; i++)
+            {
+                r.Unknowns[i] = r.Unknowns[i] with { Input = label };
+            }
+
+            for (var i = Outputs; i < r.Outputs.Count; i++)
+            {
+                r.Outputs[i] = r.Outputs[i] with { Input = label };
             }
         }
     }

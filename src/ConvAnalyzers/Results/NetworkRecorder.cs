@@ -71,6 +71,15 @@ internal sealed class NetworkRecorder
 
     public List<UnknownRecord> Unknowns { get; } = new();
 
+    /// <summary>CONV011: the sizes each <c>[InputShape]</c> with free sizes accepts (the attribute, the message).</summary>
+    public List<(SyntaxNode Attribute, string Message)> FreeSizes { get; } = new();
+
+    /// <summary>
+    /// Inputs whose concrete sizes fail, by input label: what the failure messages add (<c>250 fails here; nearest
+    /// accepted: 240, 256</c>) and the accepted neighbours per position of the size the refactoring changes.
+    /// </summary>
+    public Dictionary<string, NearestSizes> Nearest { get; } = new();
+
     /// <summary>The network input being followed, as messages name it: <c>[2,3,32,32]</c>.</summary>
     public string InputLabel { get; set; } = string.Empty;
 
@@ -157,3 +166,6 @@ internal sealed class NetworkRecorder
 
     public void Unknown(LayerSite site, string context, string reason) => Unknowns.Add(new UnknownRecord(site, context, InputLabel, reason));
 }
+
+/// <summary>A failing input's nearest accepted sizes: the text failure messages add, and per position the neighbours.</summary>
+internal sealed record NearestSizes(SyntaxNode Attribute, string Text, IReadOnlyList<(int Position, long Size, long? Below, long? Above)> Neighbours);

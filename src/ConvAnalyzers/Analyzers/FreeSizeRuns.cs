@@ -1,0 +1,287 @@
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Threading;
+using ConvAnalyzers.Arithmetic;
+using ConvAnalyzers.Results;
+
+namespace ConvAnalyzers.Analyzers;
+
+/// <summary>How one size fares: accepted, rejected by a named layer or op, or unknown (then nothing is claimed).</summary>
+internal enum SizeVerdict
+{
+    Accepted,
+    Rejected,
+    Unknown,
+}
+
+/// <summary>The sizes one free dimension accepts, with the other free sizes held.</summary>
+internal sealed record FreeDimension(int Position, string Name, IReadOnlyList<long> Accepted, IReadOnlyList<long> Returned);
+
+/// <summary>
+/// CONV011's answer for one input: per free dimension the accepted sizes in 1…4096 (with the other free sizes held at
+/// <see cref="Held"/>), or, when no size is accepted, what rejects them.
+/// </summary>
+internal sealed record FreeSizeAnswer(IReadOnlyList<FreeDimension> Dimensions, long Held, bool HasDecoder, string? Rejecter)
+{
+    /// <summary>The sentence CONV011 reports.</summary>
+    public string Message
+    {
+        get
+        {
+            if (Rejecter is not null)
+            {
+                var names = string.Join(" = ", Dimensions.Select(d => d.Name));
+                return $"accepts no {(Dimensions.Count > 1 ? names + " (equal sizes)" : names)} in 1…{SizeSet.Limit}: {Rejecter} rejects every size";
+            }
+
+            var text = "accepts " + string.Join(", ", Dimensions.Select(d => SizeSet.Named(d.Name, d.Accepted)));
+            if (Dimensions.Count > 1)
+            {
+                text += $" (each with the other free sizes at {Held.ToString(CultureInfo.InvariantCulture)}, the smallest size all of them accept)";
+            }
+
+            if (HasDecoder)
+            {
+                text += Dimensions.All(d => d.Returned.SequenceEqual(d.Accepted))
+                    ? "; returns the input size for every accepted size"
+                    : Dimensions.All(d => d.Returned.Count == 0)
+                        ? "; returns the input size for no accepted size"
+                        : "; returns the input size for " + string.Join(", ", Dimensions.Select(d => d.Returned.Count == d.Accepted.Count ? $"every accepted {d.Name}" : SizeSet.Named(d.Name, d.Returned)));
+            }
+
+            return text;
+        }
+    }
+}
+
+/// <summary>
+/// The free-size sweep (DESIGN §4, "Free sizes"): forward runs on the interpreter once per size, reusing the module
+/// built once and the interpreter's memoised summaries. A size whose run meets anything unknown (a layer without a
+/// known shape, a finding that holds only on some paths, an unknown output) ends the sweep without an answer.
+/// </summary>
+internal static class FreeSizeSweep
+{
+    /// <summary>Interpreter steps one sweep may spend over all its sizes before it gives no answer.</summary>
+    public const long StepBudget = 60_000_000;
+
+    /// <param name="run">Applies forward to one input and returns what it recorded with the steps it took.</param>
+    /// <param name="shape">The input with every free size at a placeholder; <paramref name="free"/> names the positions swept.</param>
+    /// <param name="declaredOutput">[OutputShape] (-1 = any), checked for every size (CONV009).</param>
+    public static FreeSizeAnswer? Run(System.Func<Dim[], (NetworkRecorder Recorder, int Steps)> run, Dim[] shape, IReadOnlyList<int> free, long[]? declaredOutput, CancellationToken cancellationToken)
+    {
+        var spatialRank = shape.Length - 2;
+        long spent = 0;
+        bool? hasDecoder = null;
+        (SizeVerdict Verdict, string? Rejecter, bool[] Returned) Try(System.Func<int, long> size)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var dims = shape.Select((d, i) => free.Contains(i) ? Dim.Of(size(i)) : d).ToArray();
+            var (recorder, steps) = run(dims);
+            spent += steps;
+            var verdict = Judge(recorder, dims, declaredOutput, out var rejecter, out var output);
+            var returned = free.Select(i => output is { } o && o.Length == dims.Length && o[i].Known == dims[i].Known).ToArray();
+            if (verdict == SizeVerdict.Accepted && output!.Length == dims.Length
+                && (returned.Any(r => r) || recorder.Layers.Any(l => l.Site.Geometry is { } g && (MirrorPairing.Upsamples(g) || g.Kind == LayerKind.Upsample))))
+            {
+                // A network with a decoder: it keeps the input's rank and grows a size back somewhere.
+                hasDecoder = true;
+            }
+
+            return (verdict, rejecter, returned);
+        }
+
+        string? firstRejecter = null;
+        long held = 0;
+        for (long s = 1; s <= SizeSet.Limit && held == 0; s++)
+        {
+            var (verdict, rejecter, _) = Try(_ => s);
+            if (verdict == SizeVerdict.Unknown || spent > StepBudget)
+            {
+                return null;
+            }
+
+            if (verdict == SizeVerdict.Accepted)
+            {
+                held = s;
+            }
+            else
+            {
+                firstRejecter ??= rejecter;
+                if (rejecter != firstRejecter)
+                {
+                    firstRejecter = "more than one layer";
+                }
+            }
+        }
+
+        var names = free.Select(i => ArithmeticText.DimensionName(i - 2, spatialRank)).ToList();
+        if (held == 0)
+        {
+            return new FreeSizeAnswer(free.Select((p, k) => new FreeDimension(p, names[k], [], [])).ToList(), 0, false, firstRejecter ?? "the network");
+        }
+
+        var dimensions = new List<FreeDimension>();
+        for (var k = 0; k < free.Count; k++)
+        {
+            var position = free[k];
+            var accepted = new List<long>();
+            var returned = new List<long>();
+            for (long s = 1; s <= SizeSet.Limit; s++)
+            {
+                var (verdict, _, back) = Try(i => i == position ? s : held);
+                if (verdict == SizeVerdict.Unknown || spent > StepBudget)
+                {
+                    return null;
+                }
+
+                if (verdict == SizeVerdict.Accepted)
+                {
+                    accepted.Add(s);
+                    if (back[k])
+                    {
+                        returned.Add(s);
+                    }
+                }
+            }
+
+            dimensions.Add(new FreeDimension(position, names[k], accepted, returned));
+        }
+
+        return new FreeSizeAnswer(dimensions, held, hasDecoder == true, null);
+    }
+
+    /// <summary>How far from a failing size the search for accepted neighbours goes on each side.</summary>
+    public const long NeighbourDistance = 512;
+
+    /// <summary>
+    /// The accepted sizes nearest to a failing concrete input, searched outwards from it: all spatial sizes together
+    /// when they are equal (a square input), else each one with the others as written. Null when any size on the way
+    /// is unknown (a nearer one might be accepted) or none is found.
+    /// </summary>
+    public static (string Text, List<(int Position, long Size, long? Below, long? Above)> Neighbours)? Nearest(
+        System.Func<Dim[], (NetworkRecorder Recorder, int Steps)> run, Dim[] input, long[]? declaredOutput, CancellationToken cancellationToken)
+    {
+        var spatial = Enumerable.Range(2, System.Math.Max(0, input.Length - 2)).ToList();
+        if (spatial.Count == 0 || spatial.Any(i => !input[i].IsKnown))
+        {
+            return null;
+        }
+
+        long spent = 0;
+        SizeVerdict Try(IReadOnlyList<int> positions, long size)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var dims = input.Select((d, i) => positions.Contains(i) ? Dim.Of(size) : d).ToArray();
+            var (recorder, steps) = run(dims);
+            spent += steps;
+            return spent > StepBudget ? SizeVerdict.Unknown : Judge(recorder, dims, declaredOutput, out _, out _);
+        }
+
+        // (found, complete): complete when the search reached the end of 1…4096 or found one, so "nearest" is exact.
+        (long? Found, bool Exact)? Search(IReadOnlyList<int> positions, long from, int direction)
+        {
+            for (long distance = 1; distance <= NeighbourDistance; distance++)
+            {
+                var size = from + (direction * distance);
+                if (size < 1 || size > SizeSet.Limit)
+                {
+                    return (null, true);
+                }
+
+                switch (Try(positions, size))
+                {
+                    case SizeVerdict.Accepted:
+                        return (size, true);
+                    case SizeVerdict.Unknown:
+                        return null;
+                }
+            }
+
+            return (null, false);
+        }
+
+        var groups = spatial.All(i => input[i].Value == input[spatial[0]].Value) ? [spatial] : spatial.Select(i => (IReadOnlyList<int>)[i]).ToList();
+        var neighbours = new List<(int Position, long Size, long? Below, long? Above)>();
+        var texts = new List<string>();
+        foreach (var positions in groups)
+        {
+            var size = input[positions[0]].Value;
+            if (Search(positions, size, -1) is not { } below || Search(positions, size, +1) is not { } above || (below.Found is null && above.Found is null))
+            {
+                continue;
+            }
+
+            var found = string.Join(", ", new[] { below.Found, above.Found }.Where(n => n is not null).Select(n => n!.Value.ToString(CultureInfo.InvariantCulture)));
+            var missing = !below.Exact ? $" (none within {NeighbourDistance} below)" : !above.Exact ? $" (none within {NeighbourDistance} above)" : string.Empty;
+            var name = groups.Count > 1 ? ArithmeticText.DimensionName(positions[0] - 2, spatial.Count) + " " : string.Empty;
+            texts.Add($"{name}{size.ToString(CultureInfo.InvariantCulture)} fails here; nearest accepted: {found}{missing}");
+            neighbours.AddRange(positions.Select(p => (p, size, below.Found, above.Found)));
+        }
+
+        return texts.Count > 0 ? (string.Join("; ", texts), neighbours) : null;
+    }
+
+    /// <summary>
+    /// Accepted when the run recorded no failure and a known output (that fits [OutputShape]); rejected by the first
+    /// certain failure; unknown when any failure is uncertain, any layer has no known shape, or the output is unknown.
+    /// </summary>
+    public static SizeVerdict Judge(NetworkRecorder recorder, Dim[] input, long[]? declaredOutput, out string? rejecter, out Dim[]? output)
+    {
+        rejecter = null;
+        output = null;
+        if (recorder.Unknowns.Count > 0)
+        {
+            return SizeVerdict.Unknown;
+        }
+
+        var failures = recorder.Layers.Where(l => l.Outcome is { IsValid: false }).ToList();
+        var mismatches = recorder.Pairs.Where(p => MirrorPairing.Mismatch(p.Decoder.Geometry!, p.DecoderInput, p.DecoderOutput, p.Encoder.Encoder.Name, p.Encoder.Spatial) is not null).ToList();
+        if (failures.Any(f => !f.Certain) || mismatches.Any(m => !m.Certain) || recorder.Ops.Any(o => !o.Certain))
+        {
+            return SizeVerdict.Unknown;
+        }
+
+        if (failures.FirstOrDefault() is { } layer)
+        {
+            rejecter = $"{layer.Site.Name} on line {Line(layer.Site.Call)}";
+            return SizeVerdict.Rejected;
+        }
+
+        if (recorder.Ops.FirstOrDefault() is { } op)
+        {
+            rejecter = $"{OpName(op.Syntax)} on line {Line(op.Syntax)}";
+            return SizeVerdict.Rejected;
+        }
+
+        if (mismatches.FirstOrDefault() is { } pair)
+        {
+            rejecter = $"{pair.Decoder.Name} on line {Line(pair.Decoder.Call)} (its encoder's size does not come back)";
+            return SizeVerdict.Rejected;
+        }
+
+        if (recorder.Outputs.LastOrDefault() is not { Certain: true, Output.Shape: { } shape } || shape.Any(d => d.IsUnknown))
+        {
+            return SizeVerdict.Unknown;
+        }
+
+        output = shape;
+        if (declaredOutput is not null
+            && (shape.Length != declaredOutput.Length || shape.Where((d, i) => declaredOutput[i] != -1 && d.Known != declaredOutput[i]).Any()))
+        {
+            rejecter = "[OutputShape]";
+            return SizeVerdict.Rejected;
+        }
+
+        return SizeVerdict.Accepted;
+    }
+
+    private static int Line(Microsoft.CodeAnalysis.SyntaxNode node) => node.GetLocation().GetLineSpan().StartLinePosition.Line + 1;
+
+    private static string OpName(Microsoft.CodeAnalysis.SyntaxNode node) => node switch
+    {
+        Microsoft.CodeAnalysis.CSharp.Syntax.InvocationExpressionSyntax { Expression: Microsoft.CodeAnalysis.CSharp.Syntax.MemberAccessExpressionSyntax member } => member.Name.Identifier.ValueText,
+        Microsoft.CodeAnalysis.CSharp.Syntax.BinaryExpressionSyntax binary => binary.OperatorToken.ValueText,
+        _ => "the operation",
+    };
+}
