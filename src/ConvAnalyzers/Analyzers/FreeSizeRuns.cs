@@ -15,8 +15,26 @@ internal enum SizeVerdict
     Unknown,
 }
 
-/// <summary>The sizes one free dimension accepts, with the other free sizes held.</summary>
-internal sealed record FreeDimension(int Position, string Name, IReadOnlyList<long> Accepted, IReadOnlyList<long> Returned);
+/// <summary>What a rejected size does in TorchSharp: throws, gives a ConvTranspose an output below 1, or runs with a wrong shape.</summary>
+internal enum Rejection
+{
+    None,
+    Throws,
+    EmptyTransposed,
+    MisShaped,
+}
+
+/// <summary>
+/// The sizes one free dimension accepts, with the other free sizes held; of those rejected, the ones that leave a
+/// ConvTranspose an output below 1 (libtorch may abort the process on them, so tests predict them rather than run
+/// them) and the ones TorchSharp runs although the result is wrong (a decoder that misses its encoder, [OutputShape]).
+/// </summary>
+internal sealed record FreeDimension(int Position, string Name, IReadOnlyList<long> Accepted, IReadOnlyList<long> Returned)
+{
+    public IReadOnlyList<long> EmptyTransposed { get; init; } = [];
+
+    public IReadOnlyList<long> MisShaped { get; init; } = [];
+}
 
 /// <summary>
 /// CONV011's answer for one input: per free dimension the accepted sizes in 1…4096 (with the other free sizes held at
@@ -73,13 +91,13 @@ internal static class FreeSizeSweep
         var spatialRank = shape.Length - 2;
         long spent = 0;
         bool? hasDecoder = null;
-        (SizeVerdict Verdict, string? Rejecter, bool[] Returned) Try(System.Func<int, long> size)
+        (SizeVerdict Verdict, string? Rejecter, bool[] Returned, Rejection Kind) Try(System.Func<int, long> size)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var dims = shape.Select((d, i) => free.Contains(i) ? Dim.Of(size(i)) : d).ToArray();
             var (recorder, steps) = run(dims);
             spent += steps;
-            var verdict = Judge(recorder, dims, declaredOutput, out var rejecter, out var output);
+            var verdict = Judge(recorder, dims, declaredOutput, out var rejecter, out var output, out var kind);
             var returned = free.Select(i => output is { } o && o.Length == dims.Length && o[i].Known == dims[i].Known).ToArray();
             if (verdict == SizeVerdict.Accepted && output!.Length == dims.Length
                 && (returned.Any(r => r) || recorder.Layers.Any(l => l.Site.Geometry is { } g && (MirrorPairing.Upsamples(g) || g.Kind == LayerKind.Upsample))))
@@ -88,14 +106,14 @@ internal static class FreeSizeSweep
                 hasDecoder = true;
             }
 
-            return (verdict, rejecter, returned);
+            return (verdict, rejecter, returned, kind);
         }
 
         string? firstRejecter = null;
         long held = 0;
         for (long s = 1; s <= SizeSet.Limit && held == 0; s++)
         {
-            var (verdict, rejecter, _) = Try(_ => s);
+            var (verdict, rejecter, _, _) = Try(_ => s);
             if (verdict == SizeVerdict.Unknown || spent > StepBudget)
             {
                 return null;
@@ -127,9 +145,11 @@ internal static class FreeSizeSweep
             var position = free[k];
             var accepted = new List<long>();
             var returned = new List<long>();
+            var emptyTransposed = new List<long>();
+            var misShaped = new List<long>();
             for (long s = 1; s <= SizeSet.Limit; s++)
             {
-                var (verdict, _, back) = Try(i => i == position ? s : held);
+                var (verdict, _, back, kind) = Try(i => i == position ? s : held);
                 if (verdict == SizeVerdict.Unknown || spent > StepBudget)
                 {
                     return null;
@@ -143,9 +163,17 @@ internal static class FreeSizeSweep
                         returned.Add(s);
                     }
                 }
+                else if (kind == Rejection.EmptyTransposed)
+                {
+                    emptyTransposed.Add(s);
+                }
+                else if (kind == Rejection.MisShaped)
+                {
+                    misShaped.Add(s);
+                }
             }
 
-            dimensions.Add(new FreeDimension(position, names[k], accepted, returned));
+            dimensions.Add(new FreeDimension(position, names[k], accepted, returned) { EmptyTransposed = emptyTransposed, MisShaped = misShaped });
         }
 
         return new FreeSizeAnswer(dimensions, held, hasDecoder == true, null);
@@ -175,7 +203,7 @@ internal static class FreeSizeSweep
             var dims = input.Select((d, i) => positions.Contains(i) ? Dim.Of(size) : d).ToArray();
             var (recorder, steps) = run(dims);
             spent += steps;
-            return spent > StepBudget ? SizeVerdict.Unknown : Judge(recorder, dims, declaredOutput, out _, out _);
+            return spent > StepBudget ? SizeVerdict.Unknown : Judge(recorder, dims, declaredOutput, out _, out _, out _);
         }
 
         // (found, complete): complete when the search reached the end of 1…4096 or found one, so "nearest" is exact.
@@ -226,10 +254,11 @@ internal static class FreeSizeSweep
     /// Accepted when the run recorded no failure and a known output (that fits [OutputShape]); rejected by the first
     /// certain failure; unknown when any failure is uncertain, any layer has no known shape, or the output is unknown.
     /// </summary>
-    public static SizeVerdict Judge(NetworkRecorder recorder, Dim[] input, long[]? declaredOutput, out string? rejecter, out Dim[]? output)
+    public static SizeVerdict Judge(NetworkRecorder recorder, Dim[] input, long[]? declaredOutput, out string? rejecter, out Dim[]? output, out Rejection kind)
     {
         rejecter = null;
         output = null;
+        kind = Rejection.None;
         if (recorder.Unknowns.Count > 0)
         {
             return SizeVerdict.Unknown;
@@ -245,18 +274,23 @@ internal static class FreeSizeSweep
         if (failures.FirstOrDefault() is { } layer)
         {
             rejecter = $"{layer.Site.Name} on line {Line(layer.Site.Call)}";
+            kind = layer.Site.Geometry is { Kind: LayerKind.ConvTranspose } && layer.Outcome!.Violations.Any(v => v.DiagnosticId == Diagnostics.RuleIdentifiers.EmptyOutput)
+                ? Rejection.EmptyTransposed
+                : Rejection.Throws;
             return SizeVerdict.Rejected;
         }
 
         if (recorder.Ops.FirstOrDefault() is { } op)
         {
             rejecter = $"{OpName(op.Syntax)} on line {Line(op.Syntax)}";
+            kind = Rejection.Throws;
             return SizeVerdict.Rejected;
         }
 
         if (mismatches.FirstOrDefault() is { } pair)
         {
             rejecter = $"{pair.Decoder.Name} on line {Line(pair.Decoder.Call)} (its encoder's size does not come back)";
+            kind = Rejection.MisShaped;
             return SizeVerdict.Rejected;
         }
 
@@ -270,6 +304,7 @@ internal static class FreeSizeSweep
             && (shape.Length != declaredOutput.Length || shape.Where((d, i) => declaredOutput[i] != -1 && d.Known != declaredOutput[i]).Any()))
         {
             rejecter = "[OutputShape]";
+            kind = Rejection.MisShaped;
             return SizeVerdict.Rejected;
         }
 

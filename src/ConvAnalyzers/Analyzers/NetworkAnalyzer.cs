@@ -149,7 +149,7 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
         }
 
         // CONV011: the sizes each input written with -1 accepts.
-        foreach (var group in runs.SelectMany(r => r.Recorder.FreeSizes.Select(f => (f.Attribute, f.Message, r.Origins))).GroupBy(f => f.Attribute))
+        foreach (var group in runs.SelectMany(r => r.Recorder.FreeSizes.Select(f => (f.Attribute, f.Answer.Message, r.Origins))).GroupBy(f => f.Attribute))
         {
             findings.Add(new Finding(DiagnosticDescriptors.FreeSizes, group.Key.GetLocation(), string.Join("; ", group.Select(f => f.Message).Distinct()),
                 ImmutableDictionary<string, string?>.Empty, new HashSet<SyntaxTree>(group.SelectMany(f => f.Origins))));

@@ -304,7 +304,7 @@ internal sealed class NetworkRuns
                 var marks = Marks.Of(recorder);
                 RunOne(interpreter, state, instance, encoderType, dims, attribute);
                 if (input.IsConcrete && where is not null && encoderType is null
-                    && FreeSizeSweep.Judge(marks.Slice(recorder), dims, declaredOutput, out _, out _) == SizeVerdict.Rejected
+                    && FreeSizeSweep.Judge(marks.Slice(recorder), dims, declaredOutput, out _, out _, out _) == SizeVerdict.Rejected
                     && FreeSizeSweep.Nearest(Probe, dims, declaredOutput, _cancellationToken) is var (text, neighbours))
                 {
                     recorder.Nearest[Dim.Format(dims)] = new NearestSizes(where, text, neighbours);
@@ -325,7 +325,7 @@ internal sealed class NetworkRuns
                 continue;
             }
 
-            recorder.FreeSizes.Add((where, answer.Message));
+            recorder.FreeSizes.Add((where, answer));
             if (answer.Held > 0)
             {
                 // CONV000 traces at the smallest sizes every free dimension accepts, and saying so.

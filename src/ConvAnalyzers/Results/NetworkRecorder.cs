@@ -72,7 +72,7 @@ internal sealed class NetworkRecorder
     public List<UnknownRecord> Unknowns { get; } = new();
 
     /// <summary>CONV011: the sizes each <c>[InputShape]</c> with free sizes accepts (the attribute, the message).</summary>
-    public List<(SyntaxNode Attribute, string Message)> FreeSizes { get; } = new();
+    public List<(SyntaxNode Attribute, Analyzers.FreeSizeAnswer Answer)> FreeSizes { get; } = new();
 
     /// <summary>
     /// Inputs whose concrete sizes fail, by input label: what the failure messages add (<c>250 fails here; nearest
