@@ -32,6 +32,13 @@ if (args.Length is 3 or 4 && args[0] == "profile-analyzers")
     return;
 }
 
+if (args.Length == 3 && args[0] == "free-sizes-cost")
+{
+    // The CONV011 set's cost: the analyzers' callback time on the synthetic solution with and without free-size networks.
+    FreeSizeBenchmarks.PrintCost(int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture), int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture));
+    return;
+}
+
 if (args.Length is 4 or 5 && args[0] == "execution-times-vs")
 {
     // The analyzers of this build against those of another build (its ConvAnalyzers.dll), alternating on one

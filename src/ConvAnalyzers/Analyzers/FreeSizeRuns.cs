@@ -251,6 +251,27 @@ internal static class FreeSizeSweep
     }
 
     /// <summary>
+    /// False when the run's first failure holds whatever the spatial sizes (a convolution or norm receiving the wrong
+    /// channel count, a rank that does not fit, a hyperparameter libtorch rejects on any input): then no neighbour is
+    /// searched for. Only an economy: a failure counted as size-dependent that is not just finds no neighbour.
+    /// </summary>
+    public static bool MayDependOnSize(NetworkRecorder recorder)
+    {
+        if (recorder.Layers.FirstOrDefault(l => l.Outcome is { IsValid: false }) is not { } layer)
+        {
+            return true;
+        }
+
+        return layer.Outcome!.Violations.Any(v => v.Rule switch
+        {
+            Rule.ChannelMismatch => layer.Site.Geometry is { Kind: LayerKind.Linear },
+            Rule.RankMismatch => false,
+            _ => RuleInfo.Of(v.Rule).DiagnosticId != Diagnostics.RuleIdentifiers.InvalidHyperparameter
+                || v.Rule is Rule.PaddingModeExceedsInput or Rule.OutputSizeOutOfRange or Rule.ArithmeticOverflow,
+        });
+    }
+
+    /// <summary>
     /// Accepted when the run recorded no failure and a known output (that fits [OutputShape]); rejected by the first
     /// certain failure; unknown when any failure is uncertain, any layer has no known shape, or the output is unknown.
     /// </summary>

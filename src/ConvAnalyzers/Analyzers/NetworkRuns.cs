@@ -303,8 +303,8 @@ internal sealed class NetworkRuns
                 var dims = input.With(_ => 0);
                 var marks = Marks.Of(recorder);
                 RunOne(interpreter, state, instance, encoderType, dims, attribute);
-                if (input.IsConcrete && where is not null && encoderType is null
-                    && FreeSizeSweep.Judge(marks.Slice(recorder), dims, declaredOutput, out _, out _, out _) == SizeVerdict.Rejected
+                if (input.IsConcrete && where is not null && encoderType is null && marks.Slice(recorder) is var run
+                    && FreeSizeSweep.Judge(run, dims, declaredOutput, out _, out _, out _) == SizeVerdict.Rejected && FreeSizeSweep.MayDependOnSize(run)
                     && FreeSizeSweep.Nearest(Probe, dims, declaredOutput, _cancellationToken) is var (text, neighbours))
                 {
                     recorder.Nearest[Dim.Format(dims)] = new NearestSizes(where, text, neighbours);
