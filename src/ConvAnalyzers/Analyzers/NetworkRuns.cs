@@ -115,7 +115,9 @@ internal sealed class NetworkRuns
             var state = new State();
             var @this = symbol.IsStatic ? null : new UnknownValue($"the instance {symbol.Name} is called on");
             var arguments = symbol.Parameters.Select(p => Interpreter.Unknown(p.Type, $"parameter {p.Name} of {Interpreter.Display(symbol)}")).ToArray();
+            _library.RootApplied = SearchNeighbours;
             interpreter.Invoke(symbol, @this, arguments, state, null, uncertain: false);
+            _library.RootApplied = null;
             if (recorder.Roots.Count > 0)
             {
                 yield return new Run(recorder, Origins(recorder, tree), null);
@@ -262,7 +264,9 @@ internal sealed class NetworkRuns
             _covered.Add(method);
             var @this = method.IsStatic ? null : new UnknownValue($"the instance {method.Name} is called on");
             var arguments = method.Parameters.Select(p => Interpreter.Unknown(p.Type, $"parameter {p.Name} of {Interpreter.Display(method)}")).ToArray();
+            _library.RootApplied = SearchNeighbours;
             interpreter.Invoke(method, @this, arguments, state0, null, uncertain: false);
+            _library.RootApplied = null;
             yield return new Run(recorder, [declaredTree, site.Creation.SyntaxTree], type);
         }
     }
@@ -301,7 +305,7 @@ internal sealed class NetworkRuns
             if (free.Count == 0)
             {
                 var dims = input.With(_ => 0);
-                var marks = Marks.Of(recorder);
+                var marks = recorder.Mark();
                 RunOne(interpreter, state, instance, encoderType, dims, attribute);
                 if (input.IsConcrete && where is not null && encoderType is null && marks.Slice(recorder) is var run
                     && FreeSizeSweep.Judge(run, dims, declaredOutput, out _, out _, out _) == SizeVerdict.Rejected && FreeSizeSweep.MayDependOnSize(run)
@@ -330,11 +334,70 @@ internal sealed class NetworkRuns
             {
                 // CONV000 traces at the smallest sizes every free dimension accepts, and saying so.
                 var dims = input.With(_ => answer.Held);
-                var marks = Marks.Of(recorder);
+                var marks = recorder.Mark();
                 RunOne(interpreter, state, instance, encoderType, dims, attribute);
                 marks.Relabel(recorder, $"{Dim.Format(dims)} (the smallest accepted sizes of {string.Join(", ", answer.Dimensions.Select(d => d.Name))})");
             }
         }
+    }
+
+    /// <summary>
+    /// A discovered input (<c>model.forward(torch.randn(1, 3, 250, 250))</c>) that fails: its nearest accepted sizes, for
+    /// the failure's message and the refactoring on the tensor factory's sizes.
+    /// </summary>
+    private void SearchNeighbours(RootRun root)
+    {
+        var recorder = _library.Recorder;
+        if (root.Input.Shape is not { } dims || Dim.AllKnown(dims) is null || TensorFactory(root.Operation.Syntax) is not { } factory)
+        {
+            return;
+        }
+
+        var run = root.Marks.Slice(recorder);
+        var declaredOutput = root.State.Get<InstanceObject>(root.Module)?.Type is { } type ? _attributes.Output(type)?.Shape : null;
+        if (FreeSizeSweep.Judge(run, dims, declaredOutput, out _, out _, out _) != SizeVerdict.Rejected || !FreeSizeSweep.MayDependOnSize(run))
+        {
+            return;
+        }
+
+        var hook = _library.RootApplied;
+        _library.RootApplied = null;
+        (NetworkRecorder, int) Probe(Dim[] sizes)
+        {
+            var probe = new NetworkRecorder();
+            _library.Recorder = probe;
+            root.Interpreter.Restart();
+            _library.Apply(root.Interpreter, root.Frame, root.State.Clone(), root.Module, new TensorValue(sizes, ImmutableStack<PendingPair>.Empty), root.Operation, null);
+            _library.Recorder = recorder;
+            return (probe, root.Interpreter.Restart());
+        }
+
+        if (FreeSizeSweep.Nearest(Probe, dims, declaredOutput, _cancellationToken) is var (text, neighbours))
+        {
+            recorder.Nearest[Dim.Format(dims)] = new NearestSizes(factory, text, neighbours);
+        }
+
+        _library.RootApplied = hook;
+    }
+
+    private static readonly HashSet<string> TensorFactories = ["randn", "rand", "zeros", "ones", "empty", "full", "randint"];
+
+    /// <summary>The tensor factory call a forward call's argument comes from: written there, or the initializer of a local.</summary>
+    private static InvocationExpressionSyntax? TensorFactory(SyntaxNode forwardCall)
+    {
+        if (forwardCall is not InvocationExpressionSyntax { ArgumentList.Arguments: [var argument, ..] })
+        {
+            return null;
+        }
+
+        var expression = argument.Expression;
+        if (expression is IdentifierNameSyntax local)
+        {
+            expression = forwardCall.Ancestors().OfType<BaseMethodDeclarationSyntax>().FirstOrDefault()?.DescendantNodes().OfType<VariableDeclaratorSyntax>()
+                .Where(v => v.Identifier.ValueText == local.Identifier.ValueText && v.SpanStart < forwardCall.SpanStart).Select(v => v.Initializer?.Value).LastOrDefault();
+        }
+
+        return expression is InvocationExpressionSyntax factory && CandidateInvocations.CalledName(factory) is { } name && TensorFactories.Contains(name) ? factory : null;
     }
 
     private void RunOne(Interpreter interpreter, State state, Value instance, INamedTypeSymbol? encoderType, Dim[] dims, SyntaxNode? attribute)
@@ -363,51 +426,6 @@ internal sealed class NetworkRuns
         if (encoderType is not null && recorder.Outputs.Count > 0)
         {
             recorder.InputLabel = Dim.Format(dims) + $" through {encoderType.Name}";
-        }
-    }
-
-    /// <summary>Where a recorder's lists stood before a run: to look at that run's records alone, or to rename its input.</summary>
-    private readonly record struct Marks(int Layers, int Pairs, int Ops, int Unknowns, int Outputs)
-    {
-        public static Marks Of(NetworkRecorder r) => new(r.Layers.Count, r.Pairs.Count, r.Ops.Count, r.Unknowns.Count, r.Outputs.Count);
-
-        public NetworkRecorder Slice(NetworkRecorder r)
-        {
-            var slice = new NetworkRecorder();
-            slice.Layers.AddRange(r.Layers.Skip(Layers));
-            slice.Pairs.AddRange(r.Pairs.Skip(Pairs));
-            slice.Ops.AddRange(r.Ops.Skip(Ops));
-            slice.Unknowns.AddRange(r.Unknowns.Skip(Unknowns));
-            slice.Outputs.AddRange(r.Outputs.Skip(Outputs));
-            return slice;
-        }
-
-        public void Relabel(NetworkRecorder r, string label)
-        {
-            for (var i = Layers; i < r.Layers.Count; i++)
-            {
-                r.Layers[i] = r.Layers[i] with { Input = label };
-            }
-
-            for (var i = Pairs; i < r.Pairs.Count; i++)
-            {
-                r.Pairs[i] = r.Pairs[i] with { Input = label };
-            }
-
-            for (var i = Ops; i < r.Ops.Count; i++)
-            {
-                r.Ops[i] = r.Ops[i] with { Input = label };
-            }
-
-            for (var i = Unknowns; i < r.Unknowns.Count; i++)
-            {
-                r.Unknowns[i] = r.Unknowns[i] with { Input = label };
-            }
-
-            for (var i = Outputs; i < r.Outputs.Count; i++)
-            {
-                r.Outputs[i] = r.Outputs[i] with { Input = label };
-            }
         }
     }
 

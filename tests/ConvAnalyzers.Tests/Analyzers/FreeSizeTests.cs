@@ -185,6 +185,29 @@ public sealed class FreeSizeTests
     }
 
     [Fact]
+    public async Task A_discovered_input_names_the_nearest_accepted_sizes()
+    {
+        var source = NetworkAnalyzerSources.UNet(250, broken: false).Replace("[ConvAnalyzers.InputShape(1, 1, 250, 250)]\n", string.Empty) + """
+
+            public static class Program
+            {
+                public static void Run() => new UNet().forward(torch.randn(2, 1, 250, 250));
+            }
+            """;
+        var diagnostics = await Diagnostics(source);
+        Assert.Contains("for input [2,1,250,250]: ", Assert.Single(diagnostics, d => d.Id == "CONV010").GetMessage());
+        Assert.Contains("(250 fails here; nearest accepted: 240, 256)", Assert.Single(diagnostics, d => d.Id == "CONV010").GetMessage());
+    }
+
+    [Fact]
+    public async Task A_channel_mismatch_names_no_sizes()
+    {
+        var source = FreeSizeSources.UNet4.Replace("InputShape(-1, 1, -1, -1)", "InputShape(1, 3, 64, 64)");
+        var conv004 = Assert.Single(await Diagnostics(source), d => d.Id == "CONV004");
+        Assert.DoesNotContain("nearest accepted", conv004.GetMessage());
+    }
+
+    [Fact]
     public async Task A_free_channel_is_CONV002_on_the_attribute()
     {
         var source = FreeSizeSources.UNet4.Replace("InputShape(-1, 1, -1, -1)", "InputShape(-1, -1, -1, -1)");

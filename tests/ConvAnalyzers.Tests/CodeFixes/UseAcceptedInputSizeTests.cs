@@ -29,6 +29,29 @@ public sealed class UseAcceptedInputSizeTests
         Assert.Contains("InputShape(1, 1, 256, 256)", await RefactoringRunner.Apply(document, actions[1]));
     }
 
+    /// <summary>The same U-Net without the attribute, run from a method on a tensor it builds: the sizes are edited where they are written.</summary>
+    [Theory]
+    [InlineData("torch.zeros(1, 1, 250, 250)", "torch.zeros(1, 1, 256, 256)")]
+    [InlineData("torch.randn(new long[] { 1, 1, 250, 250 })", "torch.randn(new long[] { 1, 1, 256, 256 })")]
+    public async Task A_discovered_input_is_changed_at_the_tensor_factory(string factory, string fixedFactory)
+    {
+        var source = NetworkAnalyzerSources.UNet(250, broken: false).Replace("[ConvAnalyzers.InputShape(1, 1, 250, 250)]\n", string.Empty) + $$"""
+
+            public static class Program
+            {
+                public static void Run()
+                {
+                    var model = new UNet();
+                    using var x = {{factory}};
+                    model.forward(x);
+                }
+            }
+            """;
+        var (document, actions) = await RefactoringRunner.Refactorings(new UseAcceptedInputSizeRefactoring(), source, factory.Substring(6, 5));
+        Assert.Equal(["Use input size 240", "Use input size 256"], actions.Select(a => a.Title));
+        Assert.Equal(source.Replace(factory, fixedFactory), await RefactoringRunner.Apply(document, actions[1]));
+    }
+
     [Fact]
     public async Task A_size_that_works_offers_nothing()
     {
