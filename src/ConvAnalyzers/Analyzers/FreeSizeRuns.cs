@@ -179,8 +179,11 @@ internal static class FreeSizeSweep
         return new FreeSizeAnswer(dimensions, held, hasDecoder == true, null);
     }
 
-    /// <summary>How far from a failing size the search for accepted neighbours goes on each side.</summary>
-    public const long NeighbourDistance = 512;
+    /// <summary>
+    /// How far from a failing size the search for accepted neighbours goes on each side: enough for a U-Net of five
+    /// pooling levels (multiples of 32), and a bounded cost for every failing input (at most 64 runs per size searched).
+    /// </summary>
+    public const long NeighbourDistance = 32;
 
     /// <summary>
     /// The accepted sizes nearest to a failing concrete input, searched outwards from it: all spatial sizes together
