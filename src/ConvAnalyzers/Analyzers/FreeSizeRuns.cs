@@ -15,6 +15,13 @@ internal enum SizeVerdict
     Unknown,
 }
 
+/// <summary>What rejects a size, as messages name it (<c>cat on line 31</c>); the line is looked up only when a message needs it.</summary>
+internal readonly record struct RejectedBy(string Name, Microsoft.CodeAnalysis.SyntaxNode? Node, string Note)
+{
+    public override string ToString() =>
+        Node is null ? Name : $"{Name} on line {Node.GetLocation().GetLineSpan().StartLinePosition.Line + 1}{Note}";
+}
+
 /// <summary>What a rejected size does in TorchSharp: throws, gives a ConvTranspose an output below 1, or runs with a wrong shape.</summary>
 internal enum Rejection
 {
@@ -50,7 +57,7 @@ internal sealed record FreeSizeAnswer(IReadOnlyList<FreeDimension> Dimensions, l
             if (Rejecter is not null)
             {
                 var names = string.Join(" = ", Dimensions.Select(d => d.Name));
-                return $"accepts no {(Dimensions.Count > 1 ? names + " (equal sizes)" : names)} in 1…{SizeSet.Limit}: {Rejecter} rejects every size";
+                return $"accepts no {(Dimensions.Count > 1 ? names + " (equal sizes)" : names)} in 1…{SizeSet.Limit}: {Rejecter}";
             }
 
             var text = "accepts " + string.Join(", ", Dimensions.Select(d => SizeSet.Named(d.Name, d.Accepted)));
@@ -91,7 +98,7 @@ internal static class FreeSizeSweep
         var spatialRank = shape.Length - 2;
         long spent = 0;
         bool? hasDecoder = null;
-        (SizeVerdict Verdict, string? Rejecter, bool[] Returned, Rejection Kind) Try(System.Func<int, long> size)
+        (SizeVerdict Verdict, RejectedBy? Rejecter, bool[] Returned, Rejection Kind) Try(System.Func<int, long> size)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var dims = shape.Select((d, i) => free.Contains(i) ? Dim.Of(size(i)) : d).ToArray();
@@ -109,7 +116,7 @@ internal static class FreeSizeSweep
             return (verdict, rejecter, returned, kind);
         }
 
-        string? firstRejecter = null;
+        var rejecters = new List<RejectedBy>();
         long held = 0;
         for (long s = 1; s <= SizeSet.Limit && held == 0; s++)
         {
@@ -125,10 +132,9 @@ internal static class FreeSizeSweep
             }
             else
             {
-                firstRejecter ??= rejecter;
-                if (rejecter != firstRejecter)
+                if (rejecter is { } by && !rejecters.Contains(by))
                 {
-                    firstRejecter = "more than one layer";
+                    rejecters.Add(by);
                 }
             }
         }
@@ -136,7 +142,13 @@ internal static class FreeSizeSweep
         var names = free.Select(i => ArithmeticText.DimensionName(i - 2, spatialRank)).ToList();
         if (held == 0)
         {
-            return new FreeSizeAnswer(free.Select((p, k) => new FreeDimension(p, names[k], [], [])).ToList(), 0, false, firstRejecter ?? "the network");
+            return new FreeSizeAnswer(free.Select((p, k) => new FreeDimension(p, names[k], [], [])).ToList(), 0, false,
+                rejecters.Count switch
+                {
+                    0 => "the network rejects every size",
+                    1 => $"{rejecters[0]} rejects every size",
+                    _ => $"every size is rejected, by {string.Join(", ", rejecters.Take(rejecters.Count - 1))} or {rejecters[rejecters.Count - 1]}",
+                });
         }
 
         var dimensions = new List<FreeDimension>();
@@ -278,7 +290,7 @@ internal static class FreeSizeSweep
     /// Accepted when the run recorded no failure and a known output (that fits [OutputShape]); rejected by the first
     /// certain failure; unknown when any failure is uncertain, any layer has no known shape, or the output is unknown.
     /// </summary>
-    public static SizeVerdict Judge(NetworkRecorder recorder, Dim[] input, long[]? declaredOutput, out string? rejecter, out Dim[]? output, out Rejection kind)
+    public static SizeVerdict Judge(NetworkRecorder recorder, Dim[] input, long[]? declaredOutput, out RejectedBy? rejecter, out Dim[]? output, out Rejection kind)
     {
         rejecter = null;
         output = null;
@@ -297,7 +309,7 @@ internal static class FreeSizeSweep
 
         if (failures.FirstOrDefault() is { } layer)
         {
-            rejecter = $"{layer.Site.Name} on line {Line(layer.Site.Call)}";
+            rejecter = new RejectedBy(layer.Site.Name, layer.Site.Call, string.Empty);
             kind = layer.Site.Geometry is { Kind: LayerKind.ConvTranspose } && layer.Outcome!.Violations.Any(v => v.DiagnosticId == Diagnostics.RuleIdentifiers.EmptyOutput)
                 ? Rejection.EmptyTransposed
                 : Rejection.Throws;
@@ -306,14 +318,14 @@ internal static class FreeSizeSweep
 
         if (recorder.Ops.FirstOrDefault() is { } op)
         {
-            rejecter = $"{OpName(op.Syntax)} on line {Line(op.Syntax)}";
+            rejecter = new RejectedBy(OpName(op.Syntax), op.Syntax, string.Empty);
             kind = Rejection.Throws;
             return SizeVerdict.Rejected;
         }
 
         if (mismatches.FirstOrDefault() is { } pair)
         {
-            rejecter = $"{pair.Decoder.Name} on line {Line(pair.Decoder.Call)} (its encoder's size does not come back)";
+            rejecter = new RejectedBy(pair.Decoder.Name, pair.Decoder.Call, " (its encoder's size does not come back)");
             kind = Rejection.MisShaped;
             return SizeVerdict.Rejected;
         }
@@ -327,7 +339,7 @@ internal static class FreeSizeSweep
         if (declaredOutput is not null
             && (shape.Length != declaredOutput.Length || shape.Where((d, i) => declaredOutput[i] != -1 && d.Known != declaredOutput[i]).Any()))
         {
-            rejecter = "[OutputShape]";
+            rejecter = new RejectedBy("[OutputShape]", null, string.Empty);
             kind = Rejection.MisShaped;
             return SizeVerdict.Rejected;
         }
@@ -335,7 +347,6 @@ internal static class FreeSizeSweep
         return SizeVerdict.Accepted;
     }
 
-    private static int Line(Microsoft.CodeAnalysis.SyntaxNode node) => node.GetLocation().GetLineSpan().StartLinePosition.Line + 1;
 
     private static string OpName(Microsoft.CodeAnalysis.SyntaxNode node) => node switch
     {

@@ -208,6 +208,27 @@ public sealed class FreeSizeTests
     }
 
     [Fact]
+    public async Task A_network_that_takes_no_size_says_which_layer_rejects_them_all()
+    {
+        // 4·(H−2)·(W−2) features are never 7.
+        var source = NetworkAnalyzerSources.Usings + """
+            [ConvAnalyzers.InputShape(-1, 1, -1, -1)]
+            public sealed class Never : nn.Module<Tensor, Tensor>
+            {
+                private readonly nn.Module<Tensor, Tensor> conv = nn.Conv2d(1, 4, 3);
+                private readonly nn.Module<Tensor, Tensor> head = nn.Linear(7, 2);
+
+                public Never() : base(nameof(Never)) => RegisterComponents();
+
+                public override Tensor forward(Tensor x) => head.forward(conv.forward(x).flatten(1));
+            }
+            """;
+        var diagnostics = await Diagnostics(source);
+        Assert.DoesNotContain(diagnostics, d => d.Severity >= DiagnosticSeverity.Warning);
+        Assert.Equal("accepts no H = W (equal sizes) in 1…4096: every size is rejected, by Conv2d on line 5 or Linear on line 6", Assert.Single(diagnostics, d => d.Id == "CONV011").GetMessage());
+    }
+
+    [Fact]
     public async Task A_free_channel_is_CONV002_on_the_attribute()
     {
         var source = FreeSizeSources.UNet4.Replace("InputShape(-1, 1, -1, -1)", "InputShape(-1, -1, -1, -1)");
