@@ -164,7 +164,8 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
             var traces = records.Select(r =>
                 (label(r) is { } context ? $"in {context}: " : string.Empty)
                 + $"{Dim.Format(r.LayerInput)} → {Dim.Format(r.Output!)}"
-                + (r.Outcome is { Arithmetic.Count: > 0 } o ? " (" + string.Join("; ", o.Arithmetic) + ")" : string.Empty)).Distinct().ToList();
+                + (r.Outcome is { Arithmetic.Count: > 0 } o ? " (" + string.Join("; ", o.Arithmetic) + ")" : string.Empty)
+                + (r.Input.IndexOf(NetworkRecorder.SmallestAccepted, System.StringComparison.Ordinal) is var at and > 0 ? r.Input.Substring(at) : string.Empty)).Distinct().ToList();
             findings.Add(new Finding(DiagnosticDescriptors.ShapeTrace, group.Key.GetLocation(), string.Join(" | ", traces),
                 ImmutableDictionary<string, string?>.Empty.Add("shapes", string.Join(";", entries)), OriginsOf(records)));
         }

@@ -336,7 +336,7 @@ internal sealed class NetworkRuns
                 var dims = input.With(_ => answer.Held);
                 var marks = recorder.Mark();
                 RunOne(interpreter, state, instance, encoderType, dims, attribute);
-                marks.Relabel(recorder, $"{Dim.Format(dims)} (the smallest accepted sizes of {string.Join(", ", answer.Dimensions.Select(d => d.Name))})");
+                marks.Relabel(recorder, $"{Dim.Format(dims)}{NetworkRecorder.SmallestAccepted}{string.Join(", ", answer.Dimensions.Select(d => d.Name))})");
             }
         }
     }

@@ -80,6 +80,9 @@ internal sealed class NetworkRecorder
     /// </summary>
     public Dictionary<string, NearestSizes> Nearest { get; } = new();
 
+    /// <summary>How the input label of a run at the smallest accepted free sizes goes on (CONV000 says so).</summary>
+    public const string SmallestAccepted = " (the smallest accepted sizes of ";
+
     /// <summary>The network input being followed, as messages name it: <c>[2,3,32,32]</c>.</summary>
     public string InputLabel { get; set; } = string.Empty;
 

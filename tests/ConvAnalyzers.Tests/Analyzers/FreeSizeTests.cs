@@ -177,6 +177,15 @@ public sealed class FreeSizeTests
     }
 
     [Fact]
+    public async Task Traces_of_free_sizes_use_the_smallest_accepted_sizes_and_say_so()
+    {
+        var compilation = await CompilationFor(FreeSizeSources.UNet4);
+        compilation = compilation.WithOptions(compilation.Options.WithSpecificDiagnosticOptions(compilation.Options.SpecificDiagnosticOptions.SetItem("CONV000", ReportDiagnostic.Info)));
+        var traces = (await compilation.WithAnalyzers([new NetworkAnalyzer()]).GetAnalyzerDiagnosticsAsync()).Where(d => d.Id == "CONV000").Select(d => d.GetMessage()).ToList();
+        Assert.Contains(traces, t => t.StartsWith("[N,1,16,16] → [N,8,16,16]", StringComparison.Ordinal) && t.EndsWith("(the smallest accepted sizes of H, W)", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_UNet_on_250_names_the_nearest_accepted_sizes()
     {
         var diagnostics = await Diagnostics(NetworkAnalyzerSources.UNet(250, broken: false));
