@@ -97,6 +97,7 @@ internal static class FreeSizeSweep
     {
         var spatialRank = shape.Length - 2;
         long spent = 0;
+        long lastSteps = 0;
         bool? hasDecoder = null;
         (SizeVerdict Verdict, RejectedBy? Rejecter, bool[] Returned, Rejection Kind) Try(System.Func<int, long> size)
         {
@@ -104,6 +105,7 @@ internal static class FreeSizeSweep
             var dims = shape.Select((d, i) => free.Contains(i) ? Dim.Of(size(i)) : d).ToArray();
             var (recorder, steps) = run(dims);
             spent += steps;
+            lastSteps = steps;
             var verdict = Judge(recorder, dims, declaredOutput, out var rejecter, out var output, out var kind);
             var returned = free.Select(i => output is { } o && o.Length == dims.Length && o[i].Known == dims[i].Known).ToArray();
             if (verdict == SizeVerdict.Accepted && output!.Length == dims.Length
@@ -129,6 +131,11 @@ internal static class FreeSizeSweep
             if (verdict == SizeVerdict.Accepted)
             {
                 held = s;
+                if (spent + (lastSteps * SizeSet.Limit * free.Count) > StepBudget)
+                {
+                    // A whole run costs too much to repeat for every size: no answer, decided before the sweep.
+                    return null;
+                }
             }
             else
             {
