@@ -156,6 +156,36 @@ public static class FreeSizeSources
         }
         """;
 
+    /// <summary>
+    /// A one-level U-Net that pads the up-sampled map to its skip when an odd size left it a row short: control flow on
+    /// the size, followed per size. TorchSharp runs odd sizes too, but there the up-convolution misses what its encoder
+    /// layer received (CONV005), so they are not accepted: the libtorch test checks they run with that mis-shape.
+    /// </summary>
+    public const string PaddedUNet = Usings + """
+        [ConvAnalyzers.InputShape(-1, 1, -1, -1)]
+        public sealed class FreePaddedUNet : nn.Module<Tensor, Tensor>
+        {
+            private readonly nn.Module<Tensor, Tensor> enc = nn.Sequential(nn.Conv2d(1, 4, 3, padding: 1), nn.ReLU());
+            private readonly nn.Module<Tensor, Tensor> pool = nn.MaxPool2d(2);
+            private readonly nn.Module<Tensor, Tensor> up = nn.ConvTranspose2d(4, 4, 2, stride: 2);
+            private readonly nn.Module<Tensor, Tensor> dec = nn.Conv2d(8, 1, 3, padding: 1);
+
+            public FreePaddedUNet() : base(nameof(FreePaddedUNet)) => RegisterComponents();
+
+            public override Tensor forward(Tensor x)
+            {
+                var e = enc.forward(x);
+                var u = up.forward(pool.forward(e));
+                if (u.shape[2] != e.shape[2] || u.shape[3] != e.shape[3])
+                {
+                    u = nn.functional.pad(u, new long[] { 0, e.shape[3] - u.shape[3], 0, e.shape[2] - u.shape[2] });
+                }
+
+                return dec.forward(torch.cat(new[] { u, e }, 1));
+            }
+        }
+        """;
+
     /// <summary>The valid image, volume and signal models of the real-idiom suite, their [InputShape] written with -1 for the batch and every spatial size.</summary>
     public static IEnumerable<(string Name, string Source)> RealIdioms() =>
         RealIdiomModels.All.Where(m => m.Bug is null && Regex.IsMatch(m.Source, @"\[ConvAnalyzers\.InputShape\((\d+, ){2,}\d+\)\]"))
@@ -179,5 +209,6 @@ public static class FreeSizeSources
         ["Audio_1d"] = Audio,
         ["Audio_1d_flatten_to_linear"] = AudioFlatten,
         ["Autoencoder"] = Autoencoder,
+        ["UNet_padding_odd_sizes"] = PaddedUNet,
     };
 }

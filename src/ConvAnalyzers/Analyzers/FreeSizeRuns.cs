@@ -294,27 +294,19 @@ internal static class FreeSizeSweep
     }
 
     /// <summary>
-    /// Accepted when the run recorded no failure and a known output (that fits [OutputShape]); rejected by the first
-    /// certain failure; unknown when any failure is uncertain, any layer has no known shape, or the output is unknown.
+    /// Rejected by a layer or op that fails on every path; else unknown when anything is uncertain or unknown (a failure
+    /// on some paths, a layer without a known shape, an unknown output); else rejected by a decoder that misses its
+    /// encoder or an output that differs from [OutputShape]; else accepted.
     /// </summary>
     public static SizeVerdict Judge(NetworkRecorder recorder, Dim[] input, long[]? declaredOutput, out RejectedBy? rejecter, out Dim[]? output, out Rejection kind)
     {
         rejecter = null;
         output = null;
         kind = Rejection.None;
-        if (recorder.Unknowns.Count > 0)
-        {
-            return SizeVerdict.Unknown;
-        }
-
+        // A layer or op that fails on every path throws in TorchSharp (or leaves a ConvTranspose empty), whatever is
+        // unknown elsewhere in the run: the size is rejected.
         var failures = recorder.Layers.Where(l => l.Outcome is { IsValid: false }).ToList();
-        var mismatches = recorder.Pairs.Where(p => MirrorPairing.Mismatch(p.Decoder.Geometry!, p.DecoderInput, p.DecoderOutput, p.Encoder.Encoder.Name, p.Encoder.Spatial) is not null).ToList();
-        if (failures.Any(f => !f.Certain) || mismatches.Any(m => !m.Certain) || recorder.Ops.Any(o => !o.Certain))
-        {
-            return SizeVerdict.Unknown;
-        }
-
-        if (failures.FirstOrDefault() is { } layer)
+        if (failures.FirstOrDefault(f => f.Certain) is { } layer)
         {
             rejecter = new RejectedBy(layer.Site.Name, layer.Site.Call, string.Empty);
             kind = layer.Site.Geometry is { Kind: LayerKind.ConvTranspose } && layer.Outcome!.Violations.Any(v => v.DiagnosticId == Diagnostics.RuleIdentifiers.EmptyOutput)
@@ -323,11 +315,17 @@ internal static class FreeSizeSweep
             return SizeVerdict.Rejected;
         }
 
-        if (recorder.Ops.FirstOrDefault() is { } op)
+        if (recorder.Ops.FirstOrDefault(o => o.Certain) is { } op)
         {
             rejecter = new RejectedBy(OpName(op.Syntax), op.Syntax, string.Empty);
             kind = Rejection.Throws;
             return SizeVerdict.Rejected;
+        }
+
+        var mismatches = recorder.Pairs.Where(p => MirrorPairing.Mismatch(p.Decoder.Geometry!, p.DecoderInput, p.DecoderOutput, p.Encoder.Encoder.Name, p.Encoder.Spatial) is not null).ToList();
+        if (recorder.Unknowns.Count > 0 || failures.Count > 0 || recorder.Ops.Count > 0 || mismatches.Any(m => !m.Certain))
+        {
+            return SizeVerdict.Unknown;
         }
 
         if (mismatches.FirstOrDefault() is { } pair)
