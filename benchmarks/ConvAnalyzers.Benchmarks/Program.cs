@@ -32,6 +32,29 @@ if (args.Length is 3 or 4 && args[0] == "profile-analyzers")
     return;
 }
 
+if (args.Length == 2 && args[0] == "profile-free-sizes")
+{
+    // For a profiler: the CONV011 set alone (the free-size sweeps), run repeatedly.
+    var compilation = SyntheticSolution.Create(SyntheticSolution.Files(0).Concat(SyntheticSolution.FreeSizeNetworks.Select((s, i) =>
+        Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText($"namespace F{i} {{\n{s.Replace("using ", "// using ")}\n}}", new Microsoft.CodeAnalysis.CSharp.CSharpParseOptions(Microsoft.CodeAnalysis.CSharp.LanguageVersion.Latest), $"Free{i}.cs"))), withTorchSharp: true);
+    _ = compilation.GetDiagnostics();
+    for (var run = 0; run < int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture); run++)
+    {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var found = AnalyzerBenchmarks.Run(compilation, concurrent: false);
+        Console.WriteLine($"run {run}: {found} diagnostics, {watch.ElapsedMilliseconds} ms");
+    }
+
+    return;
+}
+
+if (args.Length == 3 && args[0] == "free-sizes-cost")
+{
+    // The CONV011 set's cost: the analyzers' callback time on the synthetic solution with and without free-size networks.
+    FreeSizeBenchmarks.PrintCost(int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture), int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture));
+    return;
+}
+
 if (args.Length is 4 or 5 && args[0] == "execution-times-vs")
 {
     // The analyzers of this build against those of another build (its ConvAnalyzers.dll), alternating on one

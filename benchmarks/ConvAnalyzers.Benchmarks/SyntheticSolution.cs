@@ -20,12 +20,18 @@ public static class SyntheticSolution
             .Concat(NetworkAnalyzerSources.All.Values.Select(s => Regex.Replace(s, @"\{\|[A-Z]+[0-9]+:|\|\}", string.Empty)))
             .ToList();
 
-    public static List<SyntaxTree> Files(int count)
+    /// <summary>The CONV011 set: networks whose [InputShape] writes -1 for the batch and spatial sizes (swept over 1..4096).</summary>
+    public static IReadOnlyList<string> FreeSizeNetworks { get; } = FreeSizeSources.All.Values.ToList();
+
+    /// <param name="freeSizes">Also one CONV011 network in every 200 files (in place of an ordinary file), for the free-size sweep's cost.</param>
+    public static List<SyntaxTree> Files(int count, bool freeSizes = false)
     {
         var trees = new List<SyntaxTree> { CSharpSyntaxTree.ParseText(AttributesGenerator.Source, Options, AttributesGenerator.HintName) };
         for (var i = 0; i < count; i++)
         {
-            var body = i % 20 == 0 ? Networks[i / 20 % Networks.Count] : Ordinary(i);
+            var body = i % 20 == 0 ? Networks[i / 20 % Networks.Count]
+                : freeSizes && i % 200 == 10 ? FreeSizeNetworks[i / 200 % FreeSizeNetworks.Count]
+                : Ordinary(i);
             trees.Add(CSharpSyntaxTree.ParseText(Wrap(i, body), Options, $"File{i}.cs"));
         }
 

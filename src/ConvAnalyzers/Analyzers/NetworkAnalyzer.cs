@@ -18,7 +18,8 @@ namespace ConvAnalyzers.Analyzers;
 /// <summary>
 /// Runs every network root on the interpreter and reports the shape at every layer (CONV000), why a layer has none
 /// (CONV012), the layers that fail (CONV003, CONV004, CONV006), decoders that do not give their encoder's shape back
-/// (CONV005, CONV008), joins that do not fit (CONV010) and outputs that differ from <c>[OutputShape]</c> (CONV009).
+/// (CONV005, CONV008), joins that do not fit (CONV010), outputs that differ from <c>[OutputShape]</c> (CONV009) and
+/// the sizes an input written with <c>-1</c> accepts (CONV011).
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class NetworkAnalyzer : DiagnosticAnalyzer
@@ -33,7 +34,8 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.RankMismatch,
         DiagnosticDescriptors.EncoderDropsRows,
         DiagnosticDescriptors.OutputShapeMismatch,
-        DiagnosticDescriptors.JoinMismatch);
+        DiagnosticDescriptors.JoinMismatch,
+        DiagnosticDescriptors.FreeSizes);
 
     /// <summary>A file mentions none of these: it declares no root (no attribute, no forward call).</summary>
     private static readonly string[] RootWords = ["InputShape", "MirrorOf", "forward", "call"];
@@ -140,6 +142,18 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
         var layers = runs.SelectMany(r => r.Recorder.Layers).ToList();
         var findings = new List<Finding>();
         var failedSites = new HashSet<SyntaxNode>();
+        var nearest = new Dictionary<string, NearestSizes>();
+        foreach (var entry in runs.SelectMany(r => r.Recorder.Nearest))
+        {
+            nearest[entry.Key] = entry.Value;
+        }
+
+        // CONV011: the sizes each input written with -1 accepts.
+        foreach (var group in runs.SelectMany(r => r.Recorder.FreeSizes.Select(f => (f.Attribute, f.Answer.Message, r.Origins))).GroupBy(f => f.Attribute))
+        {
+            findings.Add(new Finding(DiagnosticDescriptors.FreeSizes, group.Key.GetLocation(), string.Join("; ", group.Select(f => f.Message).Distinct()),
+                ImmutableDictionary<string, string?>.Empty, new HashSet<SyntaxTree>(group.SelectMany(f => f.Origins))));
+        }
 
         // CONV000: one trace per layer call site, every context and input.
         foreach (var group in layers.Where(l => l.Output is not null && traced(l.Site.Call.SyntaxTree)).GroupBy(l => l.Site.Call))
@@ -150,7 +164,8 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
             var traces = records.Select(r =>
                 (label(r) is { } context ? $"in {context}: " : string.Empty)
                 + $"{Dim.Format(r.LayerInput)} → {Dim.Format(r.Output!)}"
-                + (r.Outcome is { Arithmetic.Count: > 0 } o ? " (" + string.Join("; ", o.Arithmetic) + ")" : string.Empty)).Distinct().ToList();
+                + (r.Outcome is { Arithmetic.Count: > 0 } o ? " (" + string.Join("; ", o.Arithmetic) + ")" : string.Empty)
+                + (r.Input.IndexOf(NetworkRecorder.SmallestAccepted, System.StringComparison.Ordinal) is var at and > 0 ? r.Input.Substring(at) : string.Empty)).Distinct().ToList();
             findings.Add(new Finding(DiagnosticDescriptors.ShapeTrace, group.Key.GetLocation(), string.Join(" | ", traces),
                 ImmutableDictionary<string, string?>.Empty.Add("shapes", string.Join(";", entries)), OriginsOf(records)));
         }
@@ -217,7 +232,7 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
             }
 
             var label = ContextLabels(layers.Where(l => l.Site.Call == first.Record.Site.Call).ToList());
-            var message = Join(group.Select(f => (Label(f.Record.Input, label(f.Record)), f.Violation.Message)));
+            var message = Join(WithNearest(group.Select(f => (Label(f.Record.Input, label(f.Record)), f.Violation.Message)), nearest));
             findings.Add(new Finding(descriptor, location.GetLocation(), message, properties, OriginsOf(group.Select(f => f.Record)), additional));
         }
 
@@ -277,7 +292,7 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
 
                 var label = ContextLabels(allPairs.Where(p => p.Decoder.Call == call).ToList());
                 findings.Add(new Finding(DiagnosticDescriptors.DecoderMismatch, group.Key.GetLocation(),
-                    Join(mismatches.Select(m => (Label(m.Pair.Input, label(m.Pair)), m.Mismatch!.Message))), properties, OriginsOf(mismatches.Select(m => m.Pair))));
+                    Join(WithNearest(mismatches.Select(m => (Label(m.Pair.Input, label(m.Pair)), m.Mismatch!.Message)), nearest)), properties, OriginsOf(mismatches.Select(m => m.Pair))));
             }
         }
 
@@ -299,7 +314,7 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
             };
             var opProperties = group.First().Layer is { } layer ? ImmutableDictionary<string, string?>.Empty.Add("layer", Span(layer)) : ImmutableDictionary<string, string?>.Empty;
             opProperties = SizeArgumentFix(group.ToList(), group.Key.Syntax, opProperties, runs, layers, models, cancellationToken);
-            findings.Add(new Finding(descriptor, group.Key.Syntax.GetLocation(), Join(group.Select(o => (o.Input, o.Message))), opProperties, OriginsOf(group)));
+            findings.Add(new Finding(descriptor, group.Key.Syntax.GetLocation(), Join(WithNearest(group.Select(o => (o.Input, o.Message)), nearest)), opProperties, OriginsOf(group)));
         }
 
         // CONV012: reached, but no shape.
@@ -342,7 +357,7 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
 
                 if (messages.Count > 0)
                 {
-                    findings.Add(new Finding(DiagnosticDescriptors.OutputShapeMismatch, declared.Location, Join(messages.Distinct()), ImmutableDictionary<string, string?>.Empty, run.Origins));
+                    findings.Add(new Finding(DiagnosticDescriptors.OutputShapeMismatch, declared.Location, Join(WithNearest(messages.Distinct(), nearest)), ImmutableDictionary<string, string?>.Empty, run.Origins));
                 }
             }
         }
@@ -501,6 +516,13 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
         var groups = findings.GroupBy(f => f.Message).ToList();
         return string.Join("; ", groups.Select(g => $"for input {string.Join(" and ", g.Select(f => f.Input).Distinct())}: {g.Key}"));
     }
+
+    /// <summary>A failure's message with the nearest accepted sizes of each failing input added (DESIGN §4, "Free sizes").</summary>
+    private static IEnumerable<(string Input, string Message)> WithNearest(IEnumerable<(string Input, string Message)> findings, IReadOnlyDictionary<string, NearestSizes> nearest) =>
+        findings.Select(f => nearest.TryGetValue(BareInput(f.Input), out var n) ? (f.Input, $"{f.Message} ({n.Text})") : f);
+
+    /// <summary>The input's shape without a context: "[1,1,250,250] in enc = Block(...)" → "[1,1,250,250]".</summary>
+    private static string BareInput(string label) => label.IndexOf(' ') is var space and > 0 ? label.Substring(0, space) : label;
 
     /// <summary>The first strided ConvTranspose that does not enlarge what it receives (a generator that stalls).</summary>
     private static string? StopsGrowing(NetworkRecorder recorder, OutputRecord output)

@@ -115,7 +115,9 @@ internal sealed class NetworkRuns
             var state = new State();
             var @this = symbol.IsStatic ? null : new UnknownValue($"the instance {symbol.Name} is called on");
             var arguments = symbol.Parameters.Select(p => Interpreter.Unknown(p.Type, $"parameter {p.Name} of {Interpreter.Display(symbol)}")).ToArray();
+            _library.RootApplied = SearchNeighbours;
             interpreter.Invoke(symbol, @this, arguments, state, null, uncertain: false);
+            _library.RootApplied = null;
             if (recorder.Roots.Count > 0)
             {
                 yield return new Run(recorder, Origins(recorder, tree), null);
@@ -225,7 +227,7 @@ internal sealed class NetworkRuns
     private IEnumerable<Run> RunDeclared(INamedTypeSymbol type)
     {
         var encoderType = _attributes.MirrorOf(type);
-        var inputs = _attributes.Inputs(encoderType ?? type).ToList();
+        var inputs = _attributes.Declared(encoderType ?? type).ToList();
         var attribute = type.GetAttributes().FirstOrDefault(a => a.AttributeClass?.Name is "InputShapeAttribute" or "MirrorOfAttribute")?.ApplicationSyntaxReference?.GetSyntax(_cancellationToken);
         var sites = CreationSites(type).ToList();
         var declaredTree = type.DeclaringSyntaxReferences[0].SyntaxTree;
@@ -262,40 +264,168 @@ internal sealed class NetworkRuns
             _covered.Add(method);
             var @this = method.IsStatic ? null : new UnknownValue($"the instance {method.Name} is called on");
             var arguments = method.Parameters.Select(p => Interpreter.Unknown(p.Type, $"parameter {p.Name} of {Interpreter.Display(method)}")).ToArray();
+            _library.RootApplied = SearchNeighbours;
             interpreter.Invoke(method, @this, arguments, state0, null, uncertain: false);
+            _library.RootApplied = null;
             yield return new Run(recorder, [declaredTree, site.Creation.SyntaxTree], type);
         }
     }
 
-    private void RunInputs(Interpreter interpreter, State state, Value instance, INamedTypeSymbol type, INamedTypeSymbol? encoderType, List<Model.TensorShape> inputs, SyntaxNode? attribute)
+    private void RunInputs(Interpreter interpreter, State state, Value instance, INamedTypeSymbol type, INamedTypeSymbol? encoderType, List<DeclaredInput> inputs, SyntaxNode? attribute)
     {
         var recorder = _library.Recorder;
+        var declaredOutput = _attributes.Output(type)?.Shape;
+
+        // One size on a copy of the state with its own recorder: the free-size sweep's unit of work.
+        (NetworkRecorder, int) Probe(Dim[] dims)
+        {
+            var probe = new NetworkRecorder();
+            _library.Recorder = probe;
+            interpreter.Restart();
+            RunOne(interpreter, state.Clone(), instance, encoderType, dims, attribute);
+            _library.Recorder = recorder;
+            return (probe, interpreter.Restart());
+        }
+
         foreach (var input in inputs)
         {
-            var tensor = new TensorValue(Dim.From(input.Dims), ImmutableStack<PendingPair>.Empty);
-            var frame = interpreter.EntryFrame;
-            if (encoderType is not null)
+            var where = input.Attribute ?? attribute;
+            if (input.HasFreeChannel)
             {
-                // [MirrorOf]: the encoder runs first (its findings are its own), then the decoder continues its pairing stack.
-                var encoderRecorder = new NetworkRecorder();
-                _library.Recorder = encoderRecorder;
-                var constructor = encoderType.InstanceConstructors.OrderBy(c => c.Parameters.Length).FirstOrDefault();
-                var encoder = interpreter.Construct(encoderType, constructor, constructor?.Parameters.Select(p => Interpreter.Unknown(p.Type, $"parameter {p.Name} of {encoderType.Name}")).ToArray() ?? [], state, null, attribute, encoderType.Name + "()");
-                var encoded = _library.Apply(interpreter, frame, state, encoder, tensor, Interpreter.NoSource, null);
-                _library.Recorder = recorder;
-                if (encoded is not TensorValue { Shape: not null } t)
+                if (where is not null)
                 {
-                    continue;
+                    recorder.Op(where, Diagnostics.RuleIdentifiers.InvalidHyperparameter,
+                        $"[InputShape({string.Join(", ", input.Written)})]: -1 stands for a free size at a spatial position or for the batch at position 0 (the batched layout [N, C, spatial…]); the channel count at position 1 must be a number", certain: true);
                 }
 
-                tensor = t;
+                continue;
             }
 
-            _library.Apply(interpreter, frame, state, instance, tensor, Interpreter.NoSource, null);
-            if (encoderType is not null && recorder.Outputs.Count > 0)
+            var free = input.FreeDims;
+            if (free.Count == 0)
             {
-                recorder.InputLabel = Dim.Format(Dim.From(input.Dims)) + $" through {encoderType.Name}";
+                var dims = input.With(_ => 0);
+                var marks = recorder.Mark();
+                RunOne(interpreter, state, instance, encoderType, dims, attribute);
+                if (input.IsConcrete && where is not null && encoderType is null && marks.Slice(recorder) is var run
+                    && FreeSizeSweep.Judge(run, dims, declaredOutput, out _, out _, out _) == SizeVerdict.Rejected && FreeSizeSweep.MayDependOnSize(run)
+                    && FreeSizeSweep.Nearest(Probe, dims, declaredOutput, _cancellationToken) is var (text, neighbours))
+                {
+                    recorder.Nearest[Dim.Format(dims)] = new NearestSizes(where, text, neighbours);
+                }
+
+                continue;
             }
+
+            if (encoderType is not null || where is null)
+            {
+                // [MirrorOf] decoders pair with a concrete encoder input; a free one is not swept.
+                continue;
+            }
+
+            var answer = FreeSizeSweep.Run(Probe, input.With(_ => 1), free, declaredOutput, _cancellationToken);
+            if (answer is null)
+            {
+                continue;
+            }
+
+            recorder.FreeSizes.Add((where, answer));
+            if (answer.Held > 0)
+            {
+                // CONV000 traces at the smallest sizes every free dimension accepts, and saying so.
+                var dims = input.With(_ => answer.Held);
+                var marks = recorder.Mark();
+                RunOne(interpreter, state, instance, encoderType, dims, attribute);
+                marks.Relabel(recorder, $"{Dim.Format(dims)}{NetworkRecorder.SmallestAccepted}{string.Join(", ", answer.Dimensions.Select(d => d.Name))})");
+            }
+        }
+    }
+
+    /// <summary>
+    /// A discovered input (<c>model.forward(torch.randn(1, 3, 250, 250))</c>) that fails: its nearest accepted sizes, for
+    /// the failure's message and the refactoring on the tensor factory's sizes.
+    /// </summary>
+    private void SearchNeighbours(RootRun root)
+    {
+        var recorder = _library.Recorder;
+        if (root.Input.Shape is not { } dims || Dim.AllKnown(dims) is null || TensorFactory(root.Operation.Syntax) is not { } factory)
+        {
+            return;
+        }
+
+        var run = root.Marks.Slice(recorder);
+        var declaredOutput = root.State.Get<InstanceObject>(root.Module)?.Type is { } type ? _attributes.Output(type)?.Shape : null;
+        if (FreeSizeSweep.Judge(run, dims, declaredOutput, out _, out _, out _) != SizeVerdict.Rejected || !FreeSizeSweep.MayDependOnSize(run))
+        {
+            return;
+        }
+
+        var hook = _library.RootApplied;
+        _library.RootApplied = null;
+        (NetworkRecorder, int) Probe(Dim[] sizes)
+        {
+            var probe = new NetworkRecorder();
+            _library.Recorder = probe;
+            root.Interpreter.Restart();
+            _library.Apply(root.Interpreter, root.Frame, root.State.Clone(), root.Module, new TensorValue(sizes, ImmutableStack<PendingPair>.Empty), root.Operation, null);
+            _library.Recorder = recorder;
+            return (probe, root.Interpreter.Restart());
+        }
+
+        if (FreeSizeSweep.Nearest(Probe, dims, declaredOutput, _cancellationToken) is var (text, neighbours))
+        {
+            recorder.Nearest[Dim.Format(dims)] = new NearestSizes(factory, text, neighbours);
+        }
+
+        _library.RootApplied = hook;
+    }
+
+    private static readonly HashSet<string> TensorFactories = ["randn", "rand", "zeros", "ones", "empty", "full", "randint"];
+
+    /// <summary>The tensor factory call a forward call's argument comes from: written there, or the initializer of a local.</summary>
+    private static InvocationExpressionSyntax? TensorFactory(SyntaxNode forwardCall)
+    {
+        if (forwardCall is not InvocationExpressionSyntax { ArgumentList.Arguments: [var argument, ..] })
+        {
+            return null;
+        }
+
+        var expression = argument.Expression;
+        if (expression is IdentifierNameSyntax local)
+        {
+            expression = forwardCall.Ancestors().OfType<BaseMethodDeclarationSyntax>().FirstOrDefault()?.DescendantNodes().OfType<VariableDeclaratorSyntax>()
+                .Where(v => v.Identifier.ValueText == local.Identifier.ValueText && v.SpanStart < forwardCall.SpanStart).Select(v => v.Initializer?.Value).LastOrDefault();
+        }
+
+        return expression is InvocationExpressionSyntax factory && CandidateInvocations.CalledName(factory) is { } name && TensorFactories.Contains(name) ? factory : null;
+    }
+
+    private void RunOne(Interpreter interpreter, State state, Value instance, INamedTypeSymbol? encoderType, Dim[] dims, SyntaxNode? attribute)
+    {
+        var recorder = _library.Recorder;
+        var tensor = new TensorValue(dims, ImmutableStack<PendingPair>.Empty);
+        var frame = interpreter.EntryFrame;
+        if (encoderType is not null)
+        {
+            // [MirrorOf]: the encoder runs first (its findings are its own), then the decoder continues its pairing stack.
+            var encoderRecorder = new NetworkRecorder();
+            _library.Recorder = encoderRecorder;
+            var constructor = encoderType.InstanceConstructors.OrderBy(c => c.Parameters.Length).FirstOrDefault();
+            var encoder = interpreter.Construct(encoderType, constructor, constructor?.Parameters.Select(p => Interpreter.Unknown(p.Type, $"parameter {p.Name} of {encoderType.Name}")).ToArray() ?? [], state, null, attribute, encoderType.Name + "()");
+            var encoded = _library.Apply(interpreter, frame, state, encoder, tensor, Interpreter.NoSource, null);
+            _library.Recorder = recorder;
+            if (encoded is not TensorValue { Shape: not null } t)
+            {
+                return;
+            }
+
+            tensor = t;
+        }
+
+        _library.Apply(interpreter, frame, state, instance, tensor, Interpreter.NoSource, null);
+        if (encoderType is not null && recorder.Outputs.Count > 0)
+        {
+            recorder.InputLabel = Dim.Format(dims) + $" through {encoderType.Name}";
         }
     }
 

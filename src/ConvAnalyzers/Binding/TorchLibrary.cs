@@ -439,6 +439,7 @@ internal sealed class TorchLibrary : ILibraryModel
             return TensorValue.Unknown(input.UnknownReason ?? "a module applied to a tensor of unknown shape");
         }
 
+        var marks = Recorder.Mark();
         Recorder.SetRoot(state, root, IsModuleType);
         Recorder.InputLabel = Dim.Format(input.Shape);
         Recorder.Roots.Add((root.Id, operation.Syntax));
@@ -446,8 +447,12 @@ internal sealed class TorchLibrary : ILibraryModel
         var result = ApplyModule(interpreter, frame, state, module, input, operation, requested);
         Recorder.ApplyDepth--;
         Recorder.Outputs.Add(new OutputRecord(state.Get<InstanceObject>(module)?.Type, Recorder.InputLabel, input.Shape, result as TensorValue, interpreter.IsCertain(frame, state)));
+        RootApplied?.Invoke(new RootRun(interpreter, frame, state, module, input, operation, marks));
         return result;
     }
+
+    /// <summary>Called after a root ran on an input (the search for accepted neighbours of a failing size runs it again).</summary>
+    public System.Action<RootRun>? RootApplied { get; set; }
 
     private Value ApplyModule(Interpreter interpreter, Frame frame, State state, Value module, TensorValue input, IOperation operation, IReadOnlyList<Value>? requested)
     {
@@ -991,3 +996,6 @@ internal sealed class TorchLibrary : ILibraryModel
         return TensorOps.Reduce(shape, dims, keepdim);
     }
 }
+
+/// <summary>A root module applied to an input outside any forward, with where the recorder stood before it.</summary>
+internal sealed record RootRun(Interpreter Interpreter, Frame Frame, State State, Value Module, TensorValue Input, IOperation Operation, RecorderMarks Marks);

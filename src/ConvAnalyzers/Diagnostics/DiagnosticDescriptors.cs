@@ -16,6 +16,7 @@ public static class RuleIdentifiers
     public const string EncoderDropsRows = "CONV008";
     public const string OutputShapeMismatch = "CONV009";
     public const string JoinMismatch = "CONV010";
+    public const string FreeSizes = "CONV011";
     public const string ShapeUnknown = "CONV012";
     public const string EncoderNotInSource = "CONV101";
     public const string EncoderInputUnknown = "CONV102";
@@ -116,6 +117,13 @@ public static class DiagnosticDescriptors
         "{0}",
         DiagnosticSeverity.Error,
         "torch.cat needs every dimension but the joined one to agree; + needs shapes that broadcast.");
+
+    public static readonly DiagnosticDescriptor FreeSizes = Create(
+        RuleIdentifiers.FreeSizes,
+        "Input sizes the network accepts",
+        "{0}",
+        DiagnosticSeverity.Info,
+        "For each size written -1 in [InputShape], the sizes in 1…4096 that TorchSharp runs the network on without any of CONV003–CONV010, with the other free sizes held at the smallest size they all accept; for a network with a decoder, also those that come back as the output's size.");
 
     private const string GeneratorCategory = "TorchSharp.MirrorDecoder";
 

@@ -17,7 +17,12 @@ public sealed class AttributesGenerator : IIncrementalGenerator
         #nullable enable
         namespace ConvAnalyzers
         {
-            /// <summary>The full shape of a tensor passed to this module's forward (batch included when present). Several are allowed.</summary>
+            /// <summary>
+            /// The full shape of a tensor passed to this module's forward (batch included when present). Several are allowed.
+            /// -1 at position 0 is any batch size (the symbol N); -1 at a spatial position (2 onwards, in the batched layout
+            /// [N, C, spatial...]) is a free size: the analyzer reports which sizes in 1..4096 the network accepts (CONV011).
+            /// The channel count at position 1 must be a number.
+            /// </summary>
             [global::System.AttributeUsage(global::System.AttributeTargets.Class, AllowMultiple = true)]
             [global::System.CodeDom.Compiler.GeneratedCode("ConvAnalyzers", "0.1.0")]
             internal sealed class InputShapeAttribute : global::System.Attribute

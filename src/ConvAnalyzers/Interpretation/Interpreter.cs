@@ -123,6 +123,18 @@ internal sealed class Interpreter
 
     public Compilation Compilation => _compilation;
 
+    /// <summary>
+    /// Starts another run on the same heap, keeping the memoised summaries (a free-size sweep applies forward once per
+    /// size): the step and call budgets count afresh. Returns the steps taken since the last restart.
+    /// </summary>
+    public int Restart()
+    {
+        var steps = _steps;
+        _steps = 0;
+        _calls.Clear();
+        return steps;
+    }
+
     /// <summary>True once the step budget is spent: everything from here on is unknown.</summary>
     public bool Exhausted => _steps > Budget.MaxSteps;
 

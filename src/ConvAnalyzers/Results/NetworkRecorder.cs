@@ -71,6 +71,18 @@ internal sealed class NetworkRecorder
 
     public List<UnknownRecord> Unknowns { get; } = new();
 
+    /// <summary>CONV011: the sizes each <c>[InputShape]</c> with free sizes accepts (the attribute, the message).</summary>
+    public List<(SyntaxNode Attribute, Analyzers.FreeSizeAnswer Answer)> FreeSizes { get; } = new();
+
+    /// <summary>
+    /// Inputs whose concrete sizes fail, by input label: what the failure messages add (<c>250 fails here; nearest
+    /// accepted: 240, 256</c>) and the accepted neighbours per position of the size the refactoring changes.
+    /// </summary>
+    public Dictionary<string, NearestSizes> Nearest { get; } = new();
+
+    /// <summary>How the input label of a run at the smallest accepted free sizes goes on (CONV000 says so).</summary>
+    public const string SmallestAccepted = " (the smallest accepted sizes of ";
+
     /// <summary>The network input being followed, as messages name it: <c>[2,3,32,32]</c>.</summary>
     public string InputLabel { get; set; } = string.Empty;
 
@@ -155,5 +167,57 @@ internal sealed class NetworkRecorder
     public void Op(SyntaxNode syntax, string id, string message, bool certain, SyntaxNode? layer = null) =>
         Ops.Add(new OpRecord(syntax, id, InputLabel, message, certain) { Layer = layer });
 
+    /// <summary>Where the lists stand now: the records a run adds after this are its own.</summary>
+    public RecorderMarks Mark() => new(Layers.Count, Pairs.Count, Ops.Count, Unknowns.Count, Outputs.Count);
+
     public void Unknown(LayerSite site, string context, string reason) => Unknowns.Add(new UnknownRecord(site, context, InputLabel, reason));
+}
+
+/// <summary>
+/// A failing input's nearest accepted sizes: the text failure messages add, and per position the neighbours; the input
+/// is written at <paramref name="Site"/>: the <c>[InputShape]</c> attribute, or the tensor factory call of a discovered input.
+/// </summary>
+internal sealed record NearestSizes(SyntaxNode Site, string Text, IReadOnlyList<(int Position, long Size, long? Below, long? Above)> Neighbours);
+
+/// <summary>Where a recorder's lists stood before a run: to look at that run's records alone, or to rename its input.</summary>
+internal readonly record struct RecorderMarks(int Layers, int Pairs, int Ops, int Unknowns, int Outputs)
+{
+    public NetworkRecorder Slice(NetworkRecorder r)
+    {
+        var slice = new NetworkRecorder();
+        slice.Layers.AddRange(r.Layers.Skip(Layers));
+        slice.Pairs.AddRange(r.Pairs.Skip(Pairs));
+        slice.Ops.AddRange(r.Ops.Skip(Ops));
+        slice.Unknowns.AddRange(r.Unknowns.Skip(Unknowns));
+        slice.Outputs.AddRange(r.Outputs.Skip(Outputs));
+        return slice;
+    }
+
+    public void Relabel(NetworkRecorder r, string label)
+    {
+        for (var i = Layers; i < r.Layers.Count; i++)
+        {
+            r.Layers[i] = r.Layers[i] with { Input = label };
+        }
+
+        for (var i = Pairs; i < r.Pairs.Count; i++)
+        {
+            r.Pairs[i] = r.Pairs[i] with { Input = label };
+        }
+
+        for (var i = Ops; i < r.Ops.Count; i++)
+        {
+            r.Ops[i] = r.Ops[i] with { Input = label };
+        }
+
+        for (var i = Unknowns; i < r.Unknowns.Count; i++)
+        {
+            r.Unknowns[i] = r.Unknowns[i] with { Input = label };
+        }
+
+        for (var i = Outputs; i < r.Outputs.Count; i++)
+        {
+            r.Outputs[i] = r.Outputs[i] with { Input = label };
+        }
+    }
 }

@@ -13,29 +13,10 @@ namespace ConvAnalyzers.Tests.CodeFixes;
 
 public sealed class SolveForOutputShapeTests
 {
-    private static async Task<(Document Document, List<CodeAction> Actions)> Refactorings(string source, string at)
-    {
-        var workspace = new AdhocWorkspace();
-        var references = (await TestReferences.Net80.ResolveAsync(LanguageNames.CSharp, CancellationToken.None)).Add(TestReferences.TorchSharp);
-        var project = workspace.AddProject("Test", LanguageNames.CSharp)
-            .WithMetadataReferences(references)
-            .WithCompilationOptions(new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary))
-            .WithParseOptions(new CSharpParseOptions(LanguageVersion.Latest));
-        project = project.AddDocument(AttributesGenerator.HintName, AttributesGenerator.Source).Project;
-        var document = project.AddDocument("Test.cs", source);
-        var actions = new List<CodeAction>();
-        var span = new TextSpan(source.IndexOf(at, StringComparison.Ordinal), at.Length);
-        var context = new CodeRefactoringContext(document, span, actions.Add, CancellationToken.None);
-        await new SolveForOutputShapeRefactoring().ComputeRefactoringsAsync(context);
-        return (document, actions);
-    }
+    private static Task<(Document Document, List<CodeAction> Actions)> Refactorings(string source, string at) =>
+        RefactoringRunner.Refactorings(new SolveForOutputShapeRefactoring(), source, at);
 
-    private static async Task<string> Apply(Document document, CodeAction action)
-    {
-        var operations = await action.GetOperationsAsync(CancellationToken.None);
-        var changed = operations.OfType<ApplyChangesOperation>().Single().ChangedSolution.GetDocument(document.Id)!;
-        return (await changed.GetTextAsync()).ToString();
-    }
+    private static Task<string> Apply(Document document, CodeAction action) => RefactoringRunner.Apply(document, action);
 
     [Fact]
     public async Task Seed_question_answered_in_the_editor()

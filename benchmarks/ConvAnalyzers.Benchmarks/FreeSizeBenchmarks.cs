@@ -1,0 +1,70 @@
+using System.Collections.Immutable;
+using BenchmarkDotNet.Attributes;
+using ConvAnalyzers.Analyzers;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace ConvAnalyzers.Benchmarks;
+
+/// <summary>
+/// The CONV011 network set: the synthetic solution with and without one free-size network (-1 in [InputShape]) in every
+/// 200 files, so the cost of the sweep over 1..4096 shows against the solution's own.
+/// </summary>
+[MemoryDiagnoser]
+[SimpleJob(launchCount: 1, warmupCount: 1, iterationCount: 5)]
+public class FreeSizeBenchmarks
+{
+    private CSharpCompilation _compilation = null!;
+
+    [Params(1000)]
+    public int Files { get; set; }
+
+    [Params(false, true)]
+    public bool FreeSizes { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _compilation = SyntheticSolution.Create(SyntheticSolution.Files(Files, FreeSizes), withTorchSharp: true);
+        if (FreeSizes && Count(_compilation, "CONV011") == 0)
+        {
+            throw new InvalidOperationException("the free-size networks gave no CONV011: the benchmark would not measure the sweep");
+        }
+    }
+
+    private static int Count(Compilation compilation, string id) =>
+        compilation.Clone().WithAnalyzers([new LayerAnalyzer(), new NetworkAnalyzer()]).GetAnalyzerDiagnosticsAsync().GetAwaiter().GetResult().Count(d => d.Id == id);
+
+    [Benchmark]
+    public int Analyzers() => AnalyzerBenchmarks.Run(_compilation);
+
+    /// <summary>Callback times of the analyzers with and without the free-size networks, alternating, median of <paramref name="runs"/>.</summary>
+    public static void PrintCost(int files, int runs)
+    {
+        var without = SyntheticSolution.Create(SyntheticSolution.Files(files), withTorchSharp: true);
+        var with = SyntheticSolution.Create(SyntheticSolution.Files(files, freeSizes: true), withTorchSharp: true);
+        _ = without.GetDiagnostics();
+        _ = with.GetDiagnostics();
+        double Time(Compilation compilation)
+        {
+            var analyzers = ImmutableArray.Create<DiagnosticAnalyzer>(new LayerAnalyzer(), new NetworkAnalyzer());
+            var run = compilation.Clone().WithAnalyzers(analyzers, new CompilationWithAnalyzersOptions(
+                new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty), null, concurrentAnalysis: false, logAnalyzerExecutionTime: true));
+            _ = run.GetAnalyzerDiagnosticsAsync().GetAwaiter().GetResult();
+            return analyzers.Sum(a => run.GetAnalyzerTelemetryInfoAsync(a, CancellationToken.None).GetAwaiter().GetResult().ExecutionTime.TotalMilliseconds);
+        }
+
+        var a = new List<double>();
+        var b = new List<double>();
+        for (var i = 0; i < runs; i++)
+        {
+            a.Add(Time(without));
+            b.Add(Time(with));
+            Console.WriteLine($"  run {i + 1}: without free sizes {a[^1]:F0} ms, with {b[^1]:F0} ms");
+        }
+
+        static double Median(List<double> values) => values.OrderBy(v => v).ElementAt(values.Count / 2);
+        Console.WriteLine($"{files} files, {runs} alternating sequential runs, medians: without free sizes {Median(a):F0} ms, with {Median(b):F0} ms ({Median(b) / Median(a):F2}x)");
+    }
+}

@@ -1,0 +1,362 @@
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Threading;
+using ConvAnalyzers.Arithmetic;
+using ConvAnalyzers.Results;
+
+namespace ConvAnalyzers.Analyzers;
+
+/// <summary>How one size fares: accepted, rejected by a named layer or op, or unknown (then nothing is claimed).</summary>
+internal enum SizeVerdict
+{
+    Accepted,
+    Rejected,
+    Unknown,
+}
+
+/// <summary>What rejects a size, as messages name it (<c>cat on line 31</c>); the line is looked up only when a message needs it.</summary>
+internal readonly record struct RejectedBy(string Name, Microsoft.CodeAnalysis.SyntaxNode? Node, string Note)
+{
+    public override string ToString() =>
+        Node is null ? Name : $"{Name} on line {Node.GetLocation().GetLineSpan().StartLinePosition.Line + 1}{Note}";
+}
+
+/// <summary>What a rejected size does in TorchSharp: throws, gives a ConvTranspose an output below 1, or runs with a wrong shape.</summary>
+internal enum Rejection
+{
+    None,
+    Throws,
+    EmptyTransposed,
+    MisShaped,
+}
+
+/// <summary>
+/// The sizes one free dimension accepts, with the other free sizes held; of those rejected, the ones that leave a
+/// ConvTranspose an output below 1 (libtorch may abort the process on them, so tests predict them rather than run
+/// them) and the ones TorchSharp runs although the result is wrong (a decoder that misses its encoder, [OutputShape]).
+/// </summary>
+internal sealed record FreeDimension(int Position, string Name, IReadOnlyList<long> Accepted, IReadOnlyList<long> Returned)
+{
+    public IReadOnlyList<long> EmptyTransposed { get; init; } = [];
+
+    public IReadOnlyList<long> MisShaped { get; init; } = [];
+}
+
+/// <summary>
+/// CONV011's answer for one input: per free dimension the accepted sizes in 1…4096 (with the other free sizes held at
+/// <see cref="Held"/>), or, when no size is accepted, what rejects them.
+/// </summary>
+internal sealed record FreeSizeAnswer(IReadOnlyList<FreeDimension> Dimensions, long Held, bool HasDecoder, string? Rejecter)
+{
+    /// <summary>The sentence CONV011 reports.</summary>
+    public string Message
+    {
+        get
+        {
+            if (Rejecter is not null)
+            {
+                var names = string.Join(" = ", Dimensions.Select(d => d.Name));
+                return $"accepts no {(Dimensions.Count > 1 ? names + " (equal sizes)" : names)} in 1…{SizeSet.Limit}: {Rejecter}";
+            }
+
+            var text = "accepts " + string.Join(", ", Dimensions.Select(d => SizeSet.Named(d.Name, d.Accepted)));
+            if (Dimensions.Count > 1)
+            {
+                text += $" (each with the other free sizes at {Held.ToString(CultureInfo.InvariantCulture)}, the smallest size all of them accept)";
+            }
+
+            if (HasDecoder)
+            {
+                text += Dimensions.All(d => d.Returned.SequenceEqual(d.Accepted))
+                    ? "; returns the input size for every accepted size"
+                    : Dimensions.All(d => d.Returned.Count == 0)
+                        ? "; returns the input size for no accepted size"
+                        : "; returns the input size for " + string.Join(", ", Dimensions.Select(d => d.Returned.Count == d.Accepted.Count ? $"every accepted {d.Name}" : SizeSet.Named(d.Name, d.Returned)));
+            }
+
+            return text;
+        }
+    }
+}
+
+/// <summary>
+/// The free-size sweep (DESIGN §4, "Free sizes"): forward runs on the interpreter once per size, reusing the module
+/// built once and the interpreter's memoised summaries. A size whose run meets anything unknown (a layer without a
+/// known shape, a finding that holds only on some paths, an unknown output) ends the sweep without an answer.
+/// </summary>
+internal static class FreeSizeSweep
+{
+    /// <summary>Interpreter steps one sweep may spend over all its sizes before it gives no answer.</summary>
+    public const long StepBudget = 60_000_000;
+
+    /// <param name="run">Applies forward to one input and returns what it recorded with the steps it took.</param>
+    /// <param name="shape">The input with every free size at a placeholder; <paramref name="free"/> names the positions swept.</param>
+    /// <param name="declaredOutput">[OutputShape] (-1 = any), checked for every size (CONV009).</param>
+    public static FreeSizeAnswer? Run(System.Func<Dim[], (NetworkRecorder Recorder, int Steps)> run, Dim[] shape, IReadOnlyList<int> free, long[]? declaredOutput, CancellationToken cancellationToken)
+    {
+        var spatialRank = shape.Length - 2;
+        long spent = 0;
+        long lastSteps = 0;
+        bool? hasDecoder = null;
+        (SizeVerdict Verdict, RejectedBy? Rejecter, bool[] Returned, Rejection Kind) Try(System.Func<int, long> size)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var dims = shape.Select((d, i) => free.Contains(i) ? Dim.Of(size(i)) : d).ToArray();
+            var (recorder, steps) = run(dims);
+            spent += steps;
+            lastSteps = steps;
+            var verdict = Judge(recorder, dims, declaredOutput, out var rejecter, out var output, out var kind);
+            var returned = free.Select(i => output is { } o && o.Length == dims.Length && o[i].Known == dims[i].Known).ToArray();
+            if (verdict == SizeVerdict.Accepted && output!.Length == dims.Length
+                && (returned.Any(r => r) || recorder.Layers.Any(l => l.Site.Geometry is { } g && (MirrorPairing.Upsamples(g) || g.Kind == LayerKind.Upsample))))
+            {
+                // A network with a decoder: it keeps the input's rank and grows a size back somewhere.
+                hasDecoder = true;
+            }
+
+            return (verdict, rejecter, returned, kind);
+        }
+
+        var rejecters = new List<RejectedBy>();
+        long held = 0;
+        for (long s = 1; s <= SizeSet.Limit && held == 0; s++)
+        {
+            var (verdict, rejecter, _, _) = Try(_ => s);
+            if (verdict == SizeVerdict.Unknown || spent > StepBudget)
+            {
+                return null;
+            }
+
+            if (verdict == SizeVerdict.Accepted)
+            {
+                held = s;
+                if (spent + (lastSteps * SizeSet.Limit * free.Count) > StepBudget)
+                {
+                    // A whole run costs too much to repeat for every size: no answer, decided before the sweep.
+                    return null;
+                }
+            }
+            else
+            {
+                if (rejecter is { } by && !rejecters.Contains(by))
+                {
+                    rejecters.Add(by);
+                }
+            }
+        }
+
+        var names = free.Select(i => ArithmeticText.DimensionName(i - 2, spatialRank)).ToList();
+        if (held == 0)
+        {
+            return new FreeSizeAnswer(free.Select((p, k) => new FreeDimension(p, names[k], [], [])).ToList(), 0, false,
+                rejecters.Count switch
+                {
+                    0 => "the network rejects every size",
+                    1 => $"{rejecters[0]} rejects every size",
+                    _ => $"every size is rejected, by {string.Join(", ", rejecters.Take(rejecters.Count - 1))} or {rejecters[rejecters.Count - 1]}",
+                });
+        }
+
+        var dimensions = new List<FreeDimension>();
+        for (var k = 0; k < free.Count; k++)
+        {
+            var position = free[k];
+            var accepted = new List<long>();
+            var returned = new List<long>();
+            var emptyTransposed = new List<long>();
+            var misShaped = new List<long>();
+            for (long s = 1; s <= SizeSet.Limit; s++)
+            {
+                var (verdict, _, back, kind) = Try(i => i == position ? s : held);
+                if (verdict == SizeVerdict.Unknown || spent > StepBudget)
+                {
+                    return null;
+                }
+
+                if (verdict == SizeVerdict.Accepted)
+                {
+                    accepted.Add(s);
+                    if (back[k])
+                    {
+                        returned.Add(s);
+                    }
+                }
+                else if (kind == Rejection.EmptyTransposed)
+                {
+                    emptyTransposed.Add(s);
+                }
+                else if (kind == Rejection.MisShaped)
+                {
+                    misShaped.Add(s);
+                }
+            }
+
+            dimensions.Add(new FreeDimension(position, names[k], accepted, returned) { EmptyTransposed = emptyTransposed, MisShaped = misShaped });
+        }
+
+        return new FreeSizeAnswer(dimensions, held, hasDecoder == true, null);
+    }
+
+    /// <summary>
+    /// How far from a failing size the search for accepted neighbours goes on each side: enough for a U-Net of five
+    /// pooling levels (multiples of 32), and a bounded cost for every failing input (at most 64 runs per size searched).
+    /// </summary>
+    public const long NeighbourDistance = 32;
+
+    /// <summary>
+    /// The accepted sizes nearest to a failing concrete input, searched outwards from it: all spatial sizes together
+    /// when they are equal (a square input), else each one with the others as written. Null when any size on the way
+    /// is unknown (a nearer one might be accepted) or none is found.
+    /// </summary>
+    public static (string Text, List<(int Position, long Size, long? Below, long? Above)> Neighbours)? Nearest(
+        System.Func<Dim[], (NetworkRecorder Recorder, int Steps)> run, Dim[] input, long[]? declaredOutput, CancellationToken cancellationToken)
+    {
+        var spatial = Enumerable.Range(2, System.Math.Max(0, input.Length - 2)).ToList();
+        if (spatial.Count == 0 || spatial.Any(i => !input[i].IsKnown))
+        {
+            return null;
+        }
+
+        long spent = 0;
+        SizeVerdict Try(IReadOnlyList<int> positions, long size)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var dims = input.Select((d, i) => positions.Contains(i) ? Dim.Of(size) : d).ToArray();
+            var (recorder, steps) = run(dims);
+            spent += steps;
+            return spent > StepBudget ? SizeVerdict.Unknown : Judge(recorder, dims, declaredOutput, out _, out _, out _);
+        }
+
+        // (found, complete): complete when the search reached the end of 1…4096 or found one, so "nearest" is exact.
+        (long? Found, bool Exact)? Search(IReadOnlyList<int> positions, long from, int direction)
+        {
+            for (long distance = 1; distance <= NeighbourDistance; distance++)
+            {
+                var size = from + (direction * distance);
+                if (size < 1 || size > SizeSet.Limit)
+                {
+                    return (null, true);
+                }
+
+                switch (Try(positions, size))
+                {
+                    case SizeVerdict.Accepted:
+                        return (size, true);
+                    case SizeVerdict.Unknown:
+                        return null;
+                }
+            }
+
+            return (null, false);
+        }
+
+        var groups = spatial.All(i => input[i].Value == input[spatial[0]].Value) ? [spatial] : spatial.Select(i => (IReadOnlyList<int>)[i]).ToList();
+        var neighbours = new List<(int Position, long Size, long? Below, long? Above)>();
+        var texts = new List<string>();
+        foreach (var positions in groups)
+        {
+            var size = input[positions[0]].Value;
+            if (Search(positions, size, -1) is not { } below || Search(positions, size, +1) is not { } above || (below.Found is null && above.Found is null))
+            {
+                continue;
+            }
+
+            var found = string.Join(", ", new[] { below.Found, above.Found }.Where(n => n is not null).Select(n => n!.Value.ToString(CultureInfo.InvariantCulture)));
+            var missing = !below.Exact ? $" (none within {NeighbourDistance} below)" : !above.Exact ? $" (none within {NeighbourDistance} above)" : string.Empty;
+            var name = groups.Count > 1 ? ArithmeticText.DimensionName(positions[0] - 2, spatial.Count) + " " : string.Empty;
+            texts.Add($"{name}{size.ToString(CultureInfo.InvariantCulture)} fails here; nearest accepted: {found}{missing}");
+            neighbours.AddRange(positions.Select(p => (p, size, below.Found, above.Found)));
+        }
+
+        return texts.Count > 0 ? (string.Join("; ", texts), neighbours) : null;
+    }
+
+    /// <summary>
+    /// False when the run's first failure holds whatever the spatial sizes (a convolution or norm receiving the wrong
+    /// channel count, a rank that does not fit, a hyperparameter libtorch rejects on any input): then no neighbour is
+    /// searched for. Only an economy: a failure counted as size-dependent that is not just finds no neighbour.
+    /// </summary>
+    public static bool MayDependOnSize(NetworkRecorder recorder)
+    {
+        if (recorder.Layers.FirstOrDefault(l => l.Outcome is { IsValid: false }) is not { } layer)
+        {
+            return true;
+        }
+
+        return layer.Outcome!.Violations.Any(v => v.Rule switch
+        {
+            Rule.ChannelMismatch => layer.Site.Geometry is { Kind: LayerKind.Linear },
+            Rule.RankMismatch => false,
+            _ => RuleInfo.Of(v.Rule).DiagnosticId != Diagnostics.RuleIdentifiers.InvalidHyperparameter
+                || v.Rule is Rule.PaddingModeExceedsInput or Rule.OutputSizeOutOfRange or Rule.ArithmeticOverflow,
+        });
+    }
+
+    /// <summary>
+    /// Rejected by a layer or op that fails on every path; else unknown when anything is uncertain or unknown (a failure
+    /// on some paths, a layer without a known shape, an unknown output); else rejected by a decoder that misses its
+    /// encoder or an output that differs from [OutputShape]; else accepted.
+    /// </summary>
+    public static SizeVerdict Judge(NetworkRecorder recorder, Dim[] input, long[]? declaredOutput, out RejectedBy? rejecter, out Dim[]? output, out Rejection kind)
+    {
+        rejecter = null;
+        output = null;
+        kind = Rejection.None;
+        // A layer or op that fails on every path throws in TorchSharp (or leaves a ConvTranspose empty), whatever is
+        // unknown elsewhere in the run: the size is rejected.
+        var failures = recorder.Layers.Where(l => l.Outcome is { IsValid: false }).ToList();
+        if (failures.FirstOrDefault(f => f.Certain) is { } layer)
+        {
+            rejecter = new RejectedBy(layer.Site.Name, layer.Site.Call, string.Empty);
+            kind = layer.Site.Geometry is { Kind: LayerKind.ConvTranspose } && layer.Outcome!.Violations.Any(v => v.DiagnosticId == Diagnostics.RuleIdentifiers.EmptyOutput)
+                ? Rejection.EmptyTransposed
+                : Rejection.Throws;
+            return SizeVerdict.Rejected;
+        }
+
+        if (recorder.Ops.FirstOrDefault(o => o.Certain) is { } op)
+        {
+            rejecter = new RejectedBy(OpName(op.Syntax), op.Syntax, string.Empty);
+            kind = Rejection.Throws;
+            return SizeVerdict.Rejected;
+        }
+
+        var mismatches = recorder.Pairs.Where(p => MirrorPairing.Mismatch(p.Decoder.Geometry!, p.DecoderInput, p.DecoderOutput, p.Encoder.Encoder.Name, p.Encoder.Spatial) is not null).ToList();
+        if (recorder.Unknowns.Count > 0 || failures.Count > 0 || recorder.Ops.Count > 0 || mismatches.Any(m => !m.Certain))
+        {
+            return SizeVerdict.Unknown;
+        }
+
+        if (mismatches.FirstOrDefault() is { } pair)
+        {
+            rejecter = new RejectedBy(pair.Decoder.Name, pair.Decoder.Call, " (its encoder's size does not come back)");
+            kind = Rejection.MisShaped;
+            return SizeVerdict.Rejected;
+        }
+
+        if (recorder.Outputs.LastOrDefault() is not { Certain: true, Output.Shape: { } shape } || shape.Any(d => d.IsUnknown))
+        {
+            return SizeVerdict.Unknown;
+        }
+
+        output = shape;
+        if (declaredOutput is not null
+            && (shape.Length != declaredOutput.Length || shape.Where((d, i) => declaredOutput[i] != -1 && d.Known != declaredOutput[i]).Any()))
+        {
+            rejecter = new RejectedBy("[OutputShape]", null, string.Empty);
+            kind = Rejection.MisShaped;
+            return SizeVerdict.Rejected;
+        }
+
+        return SizeVerdict.Accepted;
+    }
+
+
+    private static string OpName(Microsoft.CodeAnalysis.SyntaxNode node) => node switch
+    {
+        Microsoft.CodeAnalysis.CSharp.Syntax.InvocationExpressionSyntax { Expression: Microsoft.CodeAnalysis.CSharp.Syntax.MemberAccessExpressionSyntax member } => member.Name.Identifier.ValueText,
+        Microsoft.CodeAnalysis.CSharp.Syntax.BinaryExpressionSyntax binary => binary.OperatorToken.ValueText,
+        _ => "the operation",
+    };
+}
