@@ -25,7 +25,6 @@ internal sealed class CompilationFacts
     private readonly ConcurrentDictionary<IMethodSymbol, ControlFlowGraph?> _graphs = new(SymbolEqualityComparer.Default);
     private readonly ConcurrentDictionary<SyntaxNode, ControlFlowGraph?> _initializers = new();
     private readonly ConcurrentDictionary<ControlFlowGraph, bool[][]> _reachability = new();
-    private readonly ConcurrentDictionary<ISymbol, string?> _writers = new(SymbolEqualityComparer.Default);
     private readonly ConcurrentDictionary<SyntaxTree, bool> _syntaxErrors = new();
 
     private CompilationFacts(Compilation compilation) => _compilation = compilation;
@@ -231,31 +230,43 @@ internal sealed class CompilationFacts
     /// A method of the field's class, other than a constructor or a private method constructors call, that assigns
     /// it: then the field's value in forward depends on whether that method ran (DESIGN §3 "Heap").
     /// </summary>
-    public string? WrittenOutsideConstructorPath(ISymbol field, CancellationToken cancellationToken)
+    public string? WrittenOutsideConstructorPath(ISymbol field, CancellationToken cancellationToken) =>
+        Writers(field.ContainingType, cancellationToken).TryGetValue(field.OriginalDefinition, out var writer) ? writer : null;
+
+    private readonly ConcurrentDictionary<INamedTypeSymbol, Dictionary<ISymbol, string>> _writersByType = new(SymbolEqualityComparer.Default);
+
+    /// <summary>
+    /// The fields and properties of a class that such a method assigns, with the first method that does, resolved once
+    /// per class (one shared-dictionary entry per class, not per field: per-field entries were lock waits in the profile).
+    /// </summary>
+    private Dictionary<ISymbol, string> Writers(INamedTypeSymbol type, CancellationToken cancellationToken)
     {
-        if (_writers.TryGetValue(field, out var known))
+        if (_writersByType.TryGetValue(type, out var known))
         {
             return known;
         }
 
-        string? writer = null;
-        if (AssignmentsOutsideConstructors(field.ContainingType, cancellationToken).TryGetValue(field.Name, out var assignments))
+        var writers = new Dictionary<ISymbol, string>(SymbolEqualityComparer.Default);
+        foreach (var entry in AssignmentsOutsideConstructors(type, cancellationToken))
         {
-            foreach (var (assignment, method) in assignments)
+            if (!type.GetMembers(entry.Key).Any(m => m is IFieldSymbol or IPropertySymbol))
+            {
+                // Assigns a local or parameter of that name: nothing of the class.
+                continue;
+            }
+
+            foreach (var (assignment, method) in entry.Value)
             {
                 if (ModelFor(assignment.SyntaxTree)?.GetSymbolInfo(assignment.Left, cancellationToken).Symbol is { } target
-                    && SymbolEqualityComparer.Default.Equals(target.OriginalDefinition, field))
+                    && target.OriginalDefinition is IFieldSymbol or IPropertySymbol && !writers.ContainsKey(target.OriginalDefinition))
                 {
-                    writer = method + "()";
-                    break;
+                    writers[target.OriginalDefinition] = method + "()";
                 }
             }
         }
 
-        return _writers.GetOrAdd(field, writer);
+        return _writersByType.GetOrAdd(type, writers);
     }
-
-    private readonly ConcurrentDictionary<INamedTypeSymbol, Dictionary<string, List<(AssignmentExpressionSyntax Assignment, string Method)>>> _assignments = new(SymbolEqualityComparer.Default);
 
     /// <summary>
     /// The assignments to <c>name</c> or <c>this.name</c> in the methods of a class that are neither constructors nor
@@ -263,11 +274,6 @@ internal sealed class CompilationFacts
     /// </summary>
     private Dictionary<string, List<(AssignmentExpressionSyntax Assignment, string Method)>> AssignmentsOutsideConstructors(INamedTypeSymbol type, CancellationToken cancellationToken)
     {
-        if (_assignments.TryGetValue(type, out var known))
-        {
-            return known;
-        }
-
         var byName = new Dictionary<string, List<(AssignmentExpressionSyntax, string)>>(System.StringComparer.Ordinal);
         var calledFromConstructors = new HashSet<string>(System.StringComparer.Ordinal);
         var methods = new List<MethodDeclarationSyntax>();
@@ -313,6 +319,6 @@ internal sealed class CompilationFacts
             }
         }
 
-        return _assignments.GetOrAdd(type, byName);
+        return byName;
     }
 }
