@@ -32,6 +32,35 @@ if (args.Length is 3 or 4 && args[0] == "profile-analyzers")
     return;
 }
 
+if (args.Length == 2 && args[0] == "free-sizes-each")
+{
+    // Each network of the CONV011 set alone, on this thread: the time of its runs (concrete analysis and sweep), the
+    // forward runs of the sweep and the sizes judged by replaying a trace.
+    foreach (var (name, source) in ConvAnalyzers.TestSources.FreeSizeSources.All)
+    {
+        var tree = Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText(source, new Microsoft.CodeAnalysis.CSharp.CSharpParseOptions(Microsoft.CodeAnalysis.CSharp.LanguageVersion.Latest), "Free.cs");
+        var compilation = SyntheticSolution.Create(SyntheticSolution.Files(0).Append(tree).ToList(), withTorchSharp: true);
+        _ = compilation.GetDiagnostics();
+        var times = new List<double>();
+        var totals = new ConvAnalyzers.Analyzers.FreeSizeSweep.SizeJudgeTotals();
+        for (var run = 0; run < int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture); run++)
+        {
+            totals = new ConvAnalyzers.Analyzers.FreeSizeSweep.SizeJudgeTotals();
+            ConvAnalyzers.Analyzers.FreeSizeSweep.SizeJudge.Totals = totals;
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            var library = ConvAnalyzers.Binding.TorchLibrary.Create(compilation)!;
+            var runs = new ConvAnalyzers.Analyzers.NetworkRuns(compilation, library, ConvAnalyzers.Binding.ShapeAttributes.For(compilation), CancellationToken.None)
+                .RunsOf(tree, compilation.GetSemanticModel(tree)).ToList();
+            times.Add(watch.Elapsed.TotalMilliseconds);
+            ConvAnalyzers.Analyzers.FreeSizeSweep.SizeJudge.Totals = null;
+        }
+
+        Console.WriteLine($"{name,-28} median {times.OrderBy(t => t).ElementAt(times.Count / 2),7:F1} ms; {totals.Runs} forward runs, {totals.Replays} sizes replayed ({totals.MatchTicks * 1000.0 / System.Diagnostics.Stopwatch.Frequency:F1} ms matching), {totals.Broken.Count} broken traces{(totals.Broken.Count > 0 ? ": " + totals.Broken[0].Split('\n')[0] : string.Empty)}");
+    }
+
+    return;
+}
+
 if (args.Length == 2 && args[0] == "profile-free-sizes")
 {
     // For a profiler: the CONV011 set alone (the free-size sweeps), run repeatedly.

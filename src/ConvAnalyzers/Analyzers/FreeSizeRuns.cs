@@ -96,34 +96,26 @@ internal static class FreeSizeSweep
     public static FreeSizeAnswer? Run(System.Func<Dim[], (NetworkRecorder Recorder, int Steps)> run, Dim[] shape, IReadOnlyList<int> free, long[]? declaredOutput, CancellationToken cancellationToken)
     {
         var spatialRank = shape.Length - 2;
-        long spent = 0;
-        long lastSteps = 0;
+        var judge = new SizeJudge(run, declaredOutput, cancellationToken);
         bool? hasDecoder = null;
-        (SizeVerdict Verdict, RejectedBy? Rejecter, bool[] Returned, Rejection Kind) Try(System.Func<int, long> size)
+        (SizeVerdict Verdict, RejectedBy? Rejecter, bool[] Returned, Rejection Kind) Try(SizeJudge.Family family, long s)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var dims = shape.Select((d, i) => free.Contains(i) ? Dim.Of(size(i)) : d).ToArray();
-            var (recorder, steps) = run(dims);
-            spent += steps;
-            lastSteps = steps;
-            var verdict = Judge(recorder, dims, declaredOutput, out var rejecter, out var output, out var kind);
-            var returned = free.Select(i => output is { } o && o.Length == dims.Length && o[i].Known == dims[i].Known).ToArray();
-            if (verdict == SizeVerdict.Accepted && output!.Length == dims.Length
-                && (returned.Any(r => r) || recorder.Layers.Any(l => l.Site.Geometry is { } g && (MirrorPairing.Upsamples(g) || g.Kind == LayerKind.Upsample))))
+            var judged = judge.Judge(family, shape, s);
+            if (judged.Decoder)
             {
-                // A network with a decoder: it keeps the input's rank and grows a size back somewhere.
                 hasDecoder = true;
             }
 
-            return (verdict, rejecter, returned, kind);
+            return (judged.Verdict, judged.Rejecter, judged.Returned, judged.Kind);
         }
 
         var rejecters = new List<RejectedBy>();
         long held = 0;
+        var together = new SizeJudge.Family(free, free, 0);
         for (long s = 1; s <= SizeSet.Limit && held == 0; s++)
         {
-            var (verdict, rejecter, _, _) = Try(_ => s);
-            if (verdict == SizeVerdict.Unknown || spent > StepBudget)
+            var (verdict, rejecter, _, _) = Try(together, s);
+            if (verdict == SizeVerdict.Unknown || judge.Spent > StepBudget)
             {
                 return null;
             }
@@ -131,9 +123,10 @@ internal static class FreeSizeSweep
             if (verdict == SizeVerdict.Accepted)
             {
                 held = s;
-                if (spent + (lastSteps * SizeSet.Limit * free.Count) > StepBudget)
+                if (judge.Untraceable && judge.Spent + (judge.LastSteps * SizeSet.Limit * free.Count) > StepBudget)
                 {
-                    // A whole run costs too much to repeat for every size: no answer, decided before the sweep.
+                    // Sizes cannot be replayed and a whole run costs too much to repeat for every size: no answer,
+                    // decided before the sweep.
                     return null;
                 }
             }
@@ -166,10 +159,11 @@ internal static class FreeSizeSweep
             var returned = new List<long>();
             var emptyTransposed = new List<long>();
             var misShaped = new List<long>();
+            var family = new SizeJudge.Family(free, [position], held);
             for (long s = 1; s <= SizeSet.Limit; s++)
             {
-                var (verdict, _, back, kind) = Try(i => i == position ? s : held);
-                if (verdict == SizeVerdict.Unknown || spent > StepBudget)
+                var (verdict, _, back, kind) = Try(family, s);
+                if (verdict == SizeVerdict.Unknown || judge.Spent > StepBudget)
                 {
                     return null;
                 }
@@ -218,14 +212,17 @@ internal static class FreeSizeSweep
             return null;
         }
 
-        long spent = 0;
+        var judge = new SizeJudge(run, declaredOutput, cancellationToken);
+        var families = new Dictionary<IReadOnlyList<int>, SizeJudge.Family>();
         SizeVerdict Try(IReadOnlyList<int> positions, long size)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var dims = input.Select((d, i) => positions.Contains(i) ? Dim.Of(size) : d).ToArray();
-            var (recorder, steps) = run(dims);
-            spent += steps;
-            return spent > StepBudget ? SizeVerdict.Unknown : Judge(recorder, dims, declaredOutput, out _, out _, out _);
+            if (!families.TryGetValue(positions, out var family))
+            {
+                families[positions] = family = new SizeJudge.Family(positions, positions, 0);
+            }
+
+            var verdict = judge.Judge(family, input, size).Verdict;
+            return judge.Spent > StepBudget ? SizeVerdict.Unknown : verdict;
         }
 
         // (found, complete): complete when the search reached the end of 1…4096 or found one, so "nearest" is exact.
@@ -293,6 +290,184 @@ internal static class FreeSizeSweep
         });
     }
 
+    /// <summary>What the size judges of one thread did (tests read it).</summary>
+    internal sealed class SizeJudgeTotals
+    {
+        public int Runs { get; set; }
+
+        public int Replays { get; set; }
+
+        /// <summary>Stopwatch ticks spent matching traces.</summary>
+        public long MatchTicks { get; set; }
+
+        public List<string> Broken { get; } = new();
+    }
+
+    /// <summary>
+    /// Judges sizes for the sweep and the neighbour search: a size that a recorded <see cref="SizeTrace"/> of its family
+    /// matches is judged as that trace's run was, by arithmetic alone; any other size runs forward once, traced, and its
+    /// trace is kept when nothing broke it. The judgement of a traced run reads the traced sizes only through
+    /// decisions, so it holds for every size its trace matches.
+    /// </summary>
+    internal sealed class SizeJudge
+    {
+        private readonly System.Func<Dim[], (NetworkRecorder Recorder, int Steps)> _run;
+        private readonly long[]? _declaredOutput;
+        private readonly CancellationToken _cancellationToken;
+
+        public SizeJudge(System.Func<Dim[], (NetworkRecorder Recorder, int Steps)> run, long[]? declaredOutput, CancellationToken cancellationToken)
+        {
+            _run = run;
+            _declaredOutput = declaredOutput;
+            _cancellationToken = cancellationToken;
+        }
+
+        /// <summary>Interpreter steps spent on runs so far.</summary>
+        public long Spent { get; private set; }
+
+        /// <summary>The steps of the last run.</summary>
+        public long LastSteps { get; private set; }
+
+        /// <summary>Runs of forward so far (sizes no trace matched).</summary>
+        public int Runs { get; private set; }
+
+        /// <summary>Sizes judged by a trace, without a run.</summary>
+        public int Replays { get; private set; }
+
+        /// <summary>True when the last run's trace broke: sizes of its family run forward one by one.</summary>
+        public bool Untraceable { get; private set; }
+
+        /// <summary>What broke the last broken trace (with <see cref="SizeTrace.CaptureBreaks"/>).</summary>
+        public string? BrokenBy { get; private set; }
+
+        [System.ThreadStatic]
+        private static bool t_runEverySize;
+
+        [System.ThreadStatic]
+        private static SizeJudgeTotals? t_totals;
+
+        /// <summary>Tests turn replay off on their thread, to compare it with a run per size.</summary>
+        internal static bool RunEverySize
+        {
+            get => t_runEverySize;
+            set => t_runEverySize = value;
+        }
+
+        /// <summary>Tests set it on their thread to count the runs and replays of every judge there.</summary>
+        internal static SizeJudgeTotals? Totals
+        {
+            get => t_totals;
+            set => t_totals = value;
+        }
+
+        /// <summary>
+        /// Sizes that vary together: <see cref="Swept"/> take the size judged, the other <see cref="Free"/> positions
+        /// are held at <see cref="Held"/>; the traces recorded for them.
+        /// </summary>
+        public sealed class Family(IReadOnlyList<int> free, IReadOnlyList<int> swept, long held)
+        {
+            public IReadOnlyList<int> Free { get; } = free;
+
+            public IReadOnlyList<int> Swept { get; } = swept;
+
+            public long Held { get; } = held;
+
+            public List<(SizeTrace Trace, Judged Judged)> Traces { get; } = new();
+        }
+
+        public readonly record struct Judged(SizeVerdict Verdict, RejectedBy? Rejecter, bool[] Returned, Rejection Kind, bool Decoder);
+
+        public Judged Judge(Family family, Dim[] template, long size)
+        {
+            _cancellationToken.ThrowIfCancellationRequested();
+            var traces = family.Traces;
+            var started = Totals is null ? 0 : System.Diagnostics.Stopwatch.GetTimestamp();
+            for (var t = 0; t < traces.Count; t++)
+            {
+                var matches = traces[t].Trace.Matches(size);
+                if (Totals is { } timed)
+                {
+                    timed.MatchTicks += System.Diagnostics.Stopwatch.GetTimestamp() - started;
+                    started = System.Diagnostics.Stopwatch.GetTimestamp();
+                }
+
+                if (matches)
+                {
+                    if (t > 0)
+                    {
+                        // The most recent match first: neighbouring sizes mostly take one path.
+                        var hit = traces[t];
+                        traces.RemoveAt(t);
+                        traces.Insert(0, hit);
+                    }
+
+                    Replays++;
+                    if (Totals is { } counted)
+                    {
+                        counted.Replays++;
+                    }
+
+                    return traces[0].Judged;
+                }
+            }
+
+            var variable = Dim.Of(size);
+            var trace = RunEverySize ? null : SizeTrace.Begin(size, out variable);
+            Judged judged;
+            try
+            {
+                var swept = variable;
+                var dims = new Dim[template.Length];
+                for (var i = 0; i < dims.Length; i++)
+                {
+                    dims[i] = family.Swept.Contains(i) ? swept : family.Free.Contains(i) ? Dim.Of(family.Held) : template[i];
+                }
+
+                var (recorder, steps) = _run(dims);
+                Spent += steps;
+                LastSteps = steps;
+                Runs++;
+                var verdict = FreeSizeSweep.Judge(recorder, dims, _declaredOutput, out var rejecter, out var output, out var kind);
+                var returned = new bool[family.Free.Count];
+                for (var k = 0; k < returned.Length; k++)
+                {
+                    var i = family.Free[k];
+                    returned[k] = output is { } o && o.Length == dims.Length && o[i].IsKnown && o[i].Equals(dims[i]);
+                }
+
+                // A network with a decoder: it keeps the input's rank and grows a size back somewhere.
+                var decoder = verdict == SizeVerdict.Accepted && output!.Length == dims.Length
+                    && (returned.Any(r => r) || recorder.Layers.Any(l => l.Site.Geometry is { } g && (MirrorPairing.Upsamples(g) || g.Kind == LayerKind.Upsample)));
+                judged = new Judged(verdict, rejecter, returned, kind, decoder);
+            }
+            finally
+            {
+                trace?.End();
+            }
+
+            Untraceable = trace is null || trace.Broken;
+            if (Totals is { } totals)
+            {
+                totals.Runs++;
+                if (trace is { Broken: true })
+                {
+                    totals.Broken.Add(trace.BrokenBy ?? "broken");
+                }
+            }
+
+            if (trace is { Broken: false } && judged.Verdict != SizeVerdict.Unknown)
+            {
+                traces.Insert(0, (trace, judged));
+            }
+            else if (trace is { BrokenBy: { } why })
+            {
+                BrokenBy = why;
+            }
+
+            return judged;
+        }
+    }
+
     /// <summary>
     /// Rejected by a layer or op that fails on every path; else unknown when anything is uncertain or unknown (a failure
     /// on some paths, a layer without a known shape, an unknown output); else rejected by a decoder that misses its
@@ -342,7 +517,7 @@ internal static class FreeSizeSweep
 
         output = shape;
         if (declaredOutput is not null
-            && (shape.Length != declaredOutput.Length || shape.Where((d, i) => declaredOutput[i] != -1 && d.Known != declaredOutput[i]).Any()))
+            && (shape.Length != declaredOutput.Length || shape.Where((d, i) => declaredOutput[i] != -1 && !(d.IsKnown && d.Equals(Dim.Of(declaredOutput[i])))).Any()))
         {
             rejecter = new RejectedBy("[OutputShape]", null, string.Empty);
             kind = Rejection.MisShaped;

@@ -138,7 +138,7 @@ internal sealed class NetworkRuns
     private Run? Sweep(INamedTypeSymbol type, IMethodSymbol constructor)
     {
         var library = _library;
-        var probe = new NetworkRecorder();
+        var probe = new NetworkRecorder { Probe = true };
         library.Recorder = probe;
         var interpreter = NewInterpreter();
         var state = new State();
@@ -279,7 +279,7 @@ internal sealed class NetworkRuns
         // One size on a copy of the state with its own recorder: the free-size sweep's unit of work.
         (NetworkRecorder, int) Probe(Dim[] dims)
         {
-            var probe = new NetworkRecorder();
+            var probe = new NetworkRecorder { Probe = true };
             _library.Recorder = probe;
             interpreter.Restart();
             RunOne(interpreter, state.Clone(), instance, encoderType, dims, attribute);
@@ -364,7 +364,7 @@ internal sealed class NetworkRuns
         _library.RootApplied = null;
         (NetworkRecorder, int) Probe(Dim[] sizes)
         {
-            var probe = new NetworkRecorder();
+            var probe = new NetworkRecorder { Probe = true };
             _library.Recorder = probe;
             root.Interpreter.Restart();
             _library.Apply(root.Interpreter, root.Frame, root.State.Clone(), root.Module, new TensorValue(sizes, ImmutableStack<PendingPair>.Empty), root.Operation, null);

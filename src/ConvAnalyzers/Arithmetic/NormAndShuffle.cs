@@ -57,7 +57,7 @@ public static partial class TensorOps
             {
                 output[d + 2] = Dim.Of(size[d]);
                 arithmetic.Add($"{SpatialName(d, rank)}: size {L(size[d])}");
-                if (size[d] < 1 || i.Known == 0)
+                if (size[d] < 1 || (i.IsKnown && i.Equals(Dim.Of(0))))
                 {
                     tooSmall = tooSmall < 0 ? d : tooSmall;
                     byArgument |= size[d] < 1;
@@ -72,7 +72,7 @@ public static partial class TensorOps
                 return OpOutcome.Unknown;
             }
 
-            if (i.Known is not long known)
+            if (!i.IsKnown)
             {
                 output[d + 2] = Dim.Unknown;
                 byArgument |= !(scale > 0);
@@ -80,16 +80,17 @@ public static partial class TensorOps
                 continue;
             }
 
-            var scaled = Math.Floor(known * scale);
-            if (scaled >= 9.2e18 || scaled <= -9.2e18)
+            var known = i.Peek;
+            var scaled = SizeTrace.ScaleFloor(i, scale);
+            if (scaled is not { } resultDim)
             {
                 return OpOutcome.Unknown;
             }
 
-            var result = (long)scaled;
-            output[d + 2] = Dim.Of(result);
+            var result = resultDim.Peek;
+            output[d + 2] = resultDim;
             arithmetic.Add($"{SpatialName(d, rank)}: {ArithmeticText.Upsample(known, scale, result)}");
-            if (result < 1 || known == 0)
+            if (Below(resultDim, 1) || (i.IsKnown && i.Equals(Dim.Of(0))))
             {
                 tooSmall = tooSmall < 0 ? d : tooSmall;
                 byArgument |= !(scale > 0);
@@ -148,8 +149,11 @@ public static partial class TensorOps
         {
             var dim = input.Length - 1 - k;
             long left = pad[2 * k], right = pad[(2 * k) + 1];
-            if (input[dim].Known is long size && CheckedMath.Add(size, CheckedMath.Add(Math.Min(left, 0), Math.Min(right, 0))) is long cropped && cropped < 0)
+            var crop = CheckedMath.Add(Math.Min(left, 0), Math.Min(right, 0));
+            if (input[dim].IsKnown && crop is long c && CheckedMath.Add(input[dim].Peek, c) is long cropped
+                && Below(SizeTrace.Combine(SizeStep.Add, input[dim], Dim.Of(c), cropped), 0))
             {
+                var size = input[dim].Peek;
                 return OpOutcome.Fail(Mismatch, $"narrow(): length must be non-negative.: the negative padding crops dim {dim} of {Dim.Format(input)} below zero before it pads: {L(size)} + {ArithmeticText.N(Math.Min(left, 0))} + {ArithmeticText.N(Math.Min(right, 0))} = {L(cropped)}");
             }
         }
@@ -187,7 +191,7 @@ public static partial class TensorOps
 
         for (var d = 1; d < input.Length; d++)
         {
-            if (input[d].Known == 0)
+            if (input[d].IsKnown && input[d].Equals(Dim.Of(0)))
             {
                 return OpOutcome.Fail(Mismatch, $"Expected {spatialRank + 1}D or {spatialRank + 2}D (batch mode) tensor with possibly 0 batch size and other non-zero dimensions for input, but got: {Torch(input)}: dim {d} is 0");
             }
@@ -199,8 +203,9 @@ public static partial class TensorOps
             {
                 var dim = input.Length - 1 - k;
                 long left = padding[2 * k], right = padding[(2 * k) + 1];
-                if (input[dim].Known is long size && (left >= size || right >= size))
+                if (input[dim].IsKnown && (!Below(Dim.Of(left), input[dim]) || !Below(Dim.Of(right), input[dim])))
                 {
+                    var size = input[dim].Peek;
                     return OpOutcome.Fail(Mismatch, $"Argument #{4 + (2 * k)}: Padding size should be less than the corresponding input dimension, but got: padding ({L(left)}, {L(right)}) at dimension {dim} of input {Torch(input)}: reflection mirrors the {L(size)} values of dim {dim} without repeating the edge, so each side pads at most {L(size - 1)}");
                 }
             }
@@ -458,20 +463,23 @@ public static partial class TensorOps
                 return OpOutcome.Unknown;
             }
 
-            if (input[dim].Known is long size)
+            if (input[dim].IsKnown)
             {
+                var size = input[dim].Peek;
                 var padded = CheckedMath.Add(size, added);
+                var traced = SizeTrace.Combine(SizeStep.Add, input[dim], Dim.Of(added), padded ?? 0);
                 if (padded is not long value)
                 {
                     return OpOutcome.Unknown;
                 }
 
+                SizeTrace.Decide(SizeStep.Less, traced, Dim.Of(0), value < 0);
                 if (value < 0)
                 {
                     return OpOutcome.Fail(Mismatch, $"{negativeWords}: the padding crops dim {dim} of {Dim.Format(input)} below zero: {L(size)} + {ArithmeticText.N(left)} + {ArithmeticText.N(right)} = {L(value)}");
                 }
 
-                result[dim] = Dim.Of(value);
+                result[dim] = traced;
             }
             else
             {
@@ -494,9 +502,9 @@ public static partial class TensorOps
         {
             var dim = input.Length - 1 - k;
             var total = CheckedMath.Add(padding[2 * k], padding[(2 * k) + 1]);
-            if (input[dim].Known is long size && CheckedMath.Add(size, total) is long output)
+            if (input[dim].IsKnown && total is long t && CheckedMath.Add(input[dim].Peek, t) is long output)
             {
-                anyPositive |= output >= 1;
+                anyPositive |= !Below(SizeTrace.Combine(SizeStep.Add, input[dim], Dim.Of(t), output), 1);
             }
             else
             {
@@ -526,8 +534,27 @@ public static partial class TensorOps
         return text.ToString();
     }
 
-    private static Dim Scale(Dim d, long factor) =>
-        d.Known is long v ? (CheckedMath.Mul(v, factor) is long product ? Dim.Of(product) : Dim.Unknown) : factor == 1 ? d : Dim.Unknown;
+    /// <summary>A known size compared with a bound (a decision of the free-size trace when the size is traced).</summary>
+    private static bool Below(Dim size, long bound) => Below(size, Dim.Of(bound));
+
+    private static bool Below(Dim a, Dim b)
+    {
+        var below = a.Peek < b.Peek;
+        SizeTrace.Decide(SizeStep.Less, a, b, below);
+        return below;
+    }
+
+    private static Dim Scale(Dim d, long factor)
+    {
+        if (!d.IsKnown)
+        {
+            return factor == 1 ? d : Dim.Unknown;
+        }
+
+        var product = CheckedMath.Mul(d.Peek, factor);
+        var traced = SizeTrace.Combine(SizeStep.Multiply, d, Dim.Of(factor), product ?? 0);
+        return product is null ? Dim.Unknown : traced;
+    }
 
     private static string SpatialName(int d, int rank) => rank switch
     {

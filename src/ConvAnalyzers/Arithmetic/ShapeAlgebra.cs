@@ -132,7 +132,8 @@ public static class ShapeAlgebra
     /// <see cref="OutputPaddingSemantics.PerDimension"/>, what the code intends).
     /// </summary>
     /// <param name="requestedOutputSize">A ConvTranspose's <c>forward(x, output_size)</c> argument: spatial sizes, or the full shape.</param>
-    public static LayerOutcome Forward(LayerGeometry g, TensorShape input, OutputPaddingSemantics semantics = OutputPaddingSemantics.TorchSharpForward, IReadOnlyList<long>? requestedOutputSize = null)
+    /// <param name="render">False when no message or arithmetic text will be read (a free-size probe): the spatial arithmetic is then not written out.</param>
+    public static LayerOutcome Forward(LayerGeometry g, TensorShape input, OutputPaddingSemantics semantics = OutputPaddingSemantics.TorchSharpForward, IReadOnlyList<long>? requestedOutputSize = null, bool render = true)
     {
         // Collect every rule the call breaks before the shapes are computed: TorchSharp checks some in C#
         // (rank, channels, the output_size range) and libtorch the rest, so either may be what users see first.
@@ -208,7 +209,7 @@ public static class ShapeAlgebra
             return LayerOutcome.Fail(found);
         }
 
-        var spatial = ForwardSpatial(g, input.Spatial(rank), semantics, requested);
+        var spatial = ForwardSpatial(g, input.Spatial(rank), semantics, requested, render);
         if (spatial.Violations.Count > 0)
         {
             return new LayerOutcome(null, spatial.Violations, spatial.Arithmetic);
@@ -230,7 +231,7 @@ public static class ShapeAlgebra
     }
 
     /// <summary>The spatial half of <see cref="Forward"/>: one output size per dimension, with its arithmetic.</summary>
-    public static SpatialOutcome ForwardSpatial(LayerGeometry g, IReadOnlyList<long> input, OutputPaddingSemantics semantics = OutputPaddingSemantics.TorchSharpForward, IReadOnlyList<long>? requested = null)
+    public static SpatialOutcome ForwardSpatial(LayerGeometry g, IReadOnlyList<long> input, OutputPaddingSemantics semantics = OutputPaddingSemantics.TorchSharpForward, IReadOnlyList<long>? requested = null, bool render = true)
     {
         var rank = g.SpatialRank;
         var sizes = new long[rank];
@@ -238,7 +239,7 @@ public static class ShapeAlgebra
         var found = new List<Violation>();
         for (var dim = 0; dim < rank; dim++)
         {
-            var result = ForwardDimension(g, dim, input[dim], semantics, requested?[dim]);
+            var result = ForwardDimension(g, dim, input[dim], semantics, requested?[dim], render);
             if (result.Violation is not null)
             {
                 found.Add(result.Violation);
@@ -418,6 +419,43 @@ public static class ShapeAlgebra
         }
     }
 
+    /// <summary>
+    /// What one spatial dimension of the layer gives for an input size, without texts: the size (0 when there is none)
+    /// and an outcome code — 0 for a size, otherwise what stops it (an input below 1, the rule broken) — such that two
+    /// inputs with the same code take the same path through <see cref="Forward"/>. The free-size replay evaluates it.
+    /// </summary>
+    internal static long SpatialSize(LayerGeometry g, int dim, long input, OutputPaddingSemantics semantics, out int outcome)
+    {
+        if (input < 1)
+        {
+            outcome = -1;
+            return 0;
+        }
+
+        if (g.Stride[dim] is long stride && stride < 1)
+        {
+            // Forward rejects the layer whatever the input, and computes no size in this dimension.
+            outcome = -3;
+            return 0;
+        }
+
+        var result = ForwardDimension(g, dim, input, semantics, null, render: false);
+        if (result.Violation is { } violation)
+        {
+            outcome = 1 + ((int)violation.Rule * 2) + (violation.MayReturnEmpty ? 1 : 0);
+            return 0;
+        }
+
+        if (result.Size is not long size)
+        {
+            outcome = -2;
+            return 0;
+        }
+
+        outcome = 0;
+        return size;
+    }
+
     /// <summary>The per-dimension output padding TorchSharp (or the code's intent) uses.</summary>
     public static long? EffectiveOutputPadding(LayerGeometry g, int dim, OutputPaddingSemantics semantics) =>
         semantics == OutputPaddingSemantics.TorchSharpForward ? g.OutputPadding[0] : g.OutputPadding[dim];
@@ -438,17 +476,17 @@ public static class ShapeAlgebra
         public Violation? Violation { get; }
     }
 
-    private static DimResult ForwardDimension(LayerGeometry g, int dim, long i, OutputPaddingSemantics semantics, long? requested)
+    private static DimResult ForwardDimension(LayerGeometry g, int dim, long i, OutputPaddingSemantics semantics, long? requested, bool render = true)
     {
         switch (g.Kind)
         {
             case LayerKind.Conv:
-                return ConvDimension(g, dim, i);
+                return ConvDimension(g, dim, i, render);
             case LayerKind.ConvTranspose:
-                return TransposedDimension(g, dim, i, semantics, requested);
+                return TransposedDimension(g, dim, i, semantics, requested, render);
             case LayerKind.MaxPool:
             case LayerKind.AvgPool:
-                return PoolDimension(g, dim, i);
+                return PoolDimension(g, dim, i, render);
             case LayerKind.AdaptiveAvgPool:
             case LayerKind.AdaptiveMaxPool:
                 if (g.OutputSize[dim] is not long o)
@@ -458,16 +496,16 @@ public static class ShapeAlgebra
 
                 return o < 1
                     ? new DimResult(null, string.Empty, new Violation(Rule.OutputTooSmall, "output_size", dim,
-                        $"Output size is too small: {g.TorchName} output_size in {Dim(g, dim)} is {N(o)}", MayReturnEmpty: o == 0))
-                    : new DimResult(o, Given(o, "output_size"), null);
+                        render ? $"Output size is too small: {g.TorchName} output_size in {Dim(g, dim)} is {N(o)}" : string.Empty, MayReturnEmpty: o == 0))
+                    : new DimResult(o, render ? Given(o, "output_size") : string.Empty, null);
             case LayerKind.MaxUnpool:
-                return UnpoolDimension(g, dim, i);
+                return UnpoolDimension(g, dim, i, render);
             default:
-                return UpsampleDimension(g, dim, i);
+                return UpsampleDimension(g, dim, i, render);
         }
     }
 
-    private static DimResult ConvDimension(LayerGeometry g, int dim, long i)
+    private static DimResult ConvDimension(LayerGeometry g, int dim, long i, bool render)
     {
         if (g.Kernel[dim] is not long k || g.Stride[dim] is not long s || g.Dilation[dim] is not long d)
         {
@@ -477,7 +515,7 @@ public static class ShapeAlgebra
         var span = CheckedMath.Mul(d, k - 1);
         if (span is null)
         {
-            return Overflow(g, dim);
+            return Overflow(g, dim, render);
         }
 
         long padLeft, padRight;
@@ -520,7 +558,7 @@ public static class ShapeAlgebra
             return default;
         }
 
-        var modeViolation = CheckPaddingMode(g, dim, i, padLeft, padRight);
+        var modeViolation = CheckPaddingMode(g, dim, i, padLeft, padRight, render);
         if (modeViolation is not null)
         {
             return new DimResult(null, string.Empty, modeViolation);
@@ -528,34 +566,34 @@ public static class ShapeAlgebra
 
         if (g.PaddingKind == PaddingKind.Same && g.PaddingMode == PaddingMode.Zeros)
         {
-            return new DimResult(i, Same(i, k, d), null);
+            return new DimResult(i, render ? Same(i, k, d) : string.Empty, null);
         }
 
         var padded = CheckedMath.Add(CheckedMath.Add(i, padLeft), padRight);
         if (padded is long cropped && cropped < 1)
         {
             return new DimResult(null, string.Empty, new Violation(Rule.OutputTooSmall, "padding", dim,
-                $"Negative padding value is resulting in an empty dimension: PaddingModes.{g.PaddingMode} with padding {N(padLeft)} crops {Dim(g, dim)} to {N(i)} + 2·{N(padLeft)} = {N(cropped)}"));
+                render ? $"Negative padding value is resulting in an empty dimension: PaddingModes.{g.PaddingMode} with padding {N(padLeft)} crops {Dim(g, dim)} to {N(i)} + 2·{N(padLeft)} = {N(cropped)}" : string.Empty));
         }
 
         var numerator = CheckedMath.Sub(CheckedMath.Sub(padded, span), 1);
         if (numerator is null)
         {
-            return Overflow(g, dim);
+            return Overflow(g, dim, render);
         }
 
         var output = CheckedMath.FloorDiv(numerator.Value, s) + 1;
-        var text = padLeft == padRight ? Conv(i, k, s, padLeft, d, output) : ConvAsymmetric(i, k, s, padLeft, padRight, d, output);
+        var text = !render ? string.Empty : padLeft == padRight ? Conv(i, k, s, padLeft, d, output) : ConvAsymmetric(i, k, s, padLeft, padRight, d, output);
         if (numerator.Value < 0)
         {
             return new DimResult(null, text, new Violation(Rule.OutputTooSmall, null, dim,
-                $"Kernel size can't be greater than actual input size: in {Dim(g, dim)} the padded input {N(i)} + 2·{N(padLeft)} = {N(padded!.Value)} is smaller than the dilated kernel {N(d)}·({N(k)}−1) + 1 = {N(span.Value + 1)}; {text}"));
+                render ? $"Kernel size can't be greater than actual input size: in {Dim(g, dim)} the padded input {N(i)} + 2·{N(padLeft)} = {N(padded!.Value)} is smaller than the dilated kernel {N(d)}·({N(k)}−1) + 1 = {N(span.Value + 1)}; {text}" : string.Empty));
         }
 
         return new DimResult(output, text, null);
     }
 
-    private static DimResult TransposedDimension(LayerGeometry g, int dim, long i, OutputPaddingSemantics semantics, long? requested)
+    private static DimResult TransposedDimension(LayerGeometry g, int dim, long i, OutputPaddingSemantics semantics, long? requested, bool render)
     {
         if (g.Kernel[dim] is not long k || g.Stride[dim] is not long s || g.Dilation[dim] is not long d || g.Padding[dim] is not long p)
         {
@@ -572,7 +610,7 @@ public static class ShapeAlgebra
         var output = CheckedMath.Add(minimum, op);
         if (output is null)
         {
-            return Overflow(g, dim);
+            return Overflow(g, dim, render);
         }
 
         if (requested is long wanted)
@@ -582,18 +620,18 @@ public static class ShapeAlgebra
             output = wanted;
         }
 
-        var text = ConvTranspose(i, k, s, p, d, op.Value, output);
+        var text = render ? ConvTranspose(i, k, s, p, d, op.Value, output) : string.Empty;
         if (output.Value < 1)
         {
             return new DimResult(null, text, new Violation(Rule.OutputTooSmall, null, dim,
-                $"Output size is too small: in {Dim(g, dim)} {text}" + (output.Value == 0 ? " (libtorch may return an empty tensor instead of raising)" : string.Empty),
+                render ? $"Output size is too small: in {Dim(g, dim)} {text}" + (output.Value == 0 ? " (libtorch may return an empty tensor instead of raising)" : string.Empty) : string.Empty,
                 MayReturnEmpty: output.Value == 0));
         }
 
         return new DimResult(output, text, null);
     }
 
-    private static DimResult PoolDimension(LayerGeometry g, int dim, long i)
+    private static DimResult PoolDimension(LayerGeometry g, int dim, long i, bool render)
     {
         if (g.Kernel[dim] is not long k || g.Stride[dim] is not long s || g.Padding[dim] is not long p || g.CeilMode is not bool ceil)
         {
@@ -610,7 +648,7 @@ public static class ShapeAlgebra
         {
             // Measured: avg_pool3d checks the unpadded input against the kernel, whatever the padding.
             return new DimResult(null, string.Empty, new Violation(Rule.OutputTooSmall, null, dim,
-                $"input image smaller than kernel size: AvgPool3d needs every input size to be at least its kernel, but {Dim(g, dim)} is {N(i)} < kernel {N(k)} (padding does not count)"));
+                render ? $"input image smaller than kernel size: AvgPool3d needs every input size to be at least its kernel, but {Dim(g, dim)} is {N(i)} < kernel {N(k)} (padding does not count)" : string.Empty));
         }
 
         var span = CheckedMath.Mul(d, k - 1);
@@ -622,7 +660,7 @@ public static class ShapeAlgebra
 
         if (numerator is null)
         {
-            return Overflow(g, dim);
+            return Overflow(g, dim, render);
         }
 
         var output = CheckedMath.FloorDiv(numerator.Value, s) + 1;
@@ -633,16 +671,16 @@ public static class ShapeAlgebra
             dropped = true;
         }
 
-        var text = Pool(i, k, s, p, d.Value, ceil, output, dropped);
+        var text = render ? Pool(i, k, s, p, d.Value, ceil, output, dropped) : string.Empty;
         if (output < 1)
         {
-            return new DimResult(null, text, new Violation(Rule.OutputTooSmall, null, dim, $"Output size is too small: in {Dim(g, dim)} {text}"));
+            return new DimResult(null, text, new Violation(Rule.OutputTooSmall, null, dim, render ? $"Output size is too small: in {Dim(g, dim)} {text}" : string.Empty));
         }
 
         return new DimResult(output, text, null);
     }
 
-    private static DimResult UnpoolDimension(LayerGeometry g, int dim, long i)
+    private static DimResult UnpoolDimension(LayerGeometry g, int dim, long i, bool render)
     {
         if (g.Kernel[dim] is not long k || g.Stride[dim] is not long s || g.Padding[dim] is not long p)
         {
@@ -652,23 +690,23 @@ public static class ShapeAlgebra
         var output = CheckedMath.Add(CheckedMath.Sub(CheckedMath.Mul(i - 1, s), CheckedMath.Mul(2, p)), k);
         if (output is null)
         {
-            return Overflow(g, dim);
+            return Overflow(g, dim, render);
         }
 
-        var text = Unpool(i, k, s, p, output);
+        var text = render ? Unpool(i, k, s, p, output) : string.Empty;
         return output < 1
-            ? new DimResult(null, text, new Violation(Rule.OutputTooSmall, null, dim, $"Output size is too small: in {Dim(g, dim)} {text}"))
+            ? new DimResult(null, text, new Violation(Rule.OutputTooSmall, null, dim, render ? $"Output size is too small: in {Dim(g, dim)} {text}" : string.Empty))
             : new DimResult(output, text, null);
     }
 
-    private static DimResult UpsampleDimension(LayerGeometry g, int dim, long i)
+    private static DimResult UpsampleDimension(LayerGeometry g, int dim, long i, bool render)
     {
         long? output;
         string text;
         if (g.OutputSize.IsPresent)
         {
             output = g.OutputSize[dim];
-            text = output is long o ? Given(o, "size") : string.Empty;
+            text = render && output is long o ? Given(o, "size") : string.Empty;
         }
         else if (g.ScaleFactor[dim] is double scale)
         {
@@ -676,10 +714,10 @@ public static class ShapeAlgebra
             output = exact < long.MaxValue ? (long)System.Math.Floor(exact) : null;
             if (output is null)
             {
-                return Overflow(g, dim);
+                return Overflow(g, dim, render);
             }
 
-            text = Upsample(i, scale, output);
+            text = render ? Upsample(i, scale, output) : string.Empty;
         }
         else
         {
@@ -693,19 +731,19 @@ public static class ShapeAlgebra
 
         return size < 1
             ? new DimResult(null, text, new Violation(Rule.OutputTooSmall, g.OutputSize.IsPresent ? "size" : "scale_factor", dim,
-                $"Input and output sizes should be greater than 0: in {Dim(g, dim)} the input {N(i)} becomes {text}"))
+                render ? $"Input and output sizes should be greater than 0: in {Dim(g, dim)} the input {N(i)} becomes {text}" : string.Empty))
             : new DimResult(size, text, null);
     }
 
-    private static Violation? CheckPaddingMode(LayerGeometry g, int dim, long i, long padLeft, long padRight)
+    private static Violation? CheckPaddingMode(LayerGeometry g, int dim, long i, long padLeft, long padRight, bool render = true)
     {
         var pad = System.Math.Max(padLeft, padRight);
         return g.PaddingMode switch
         {
             PaddingMode.Reflect when pad >= i => new Violation(Rule.PaddingModeExceedsInput, "padding", dim,
-                $"Padding size should be less than the corresponding input dimension: PaddingModes.Reflect pads {Dim(g, dim)} by {N(pad)}, but the input is only {N(i)}"),
+                render ? $"Padding size should be less than the corresponding input dimension: PaddingModes.Reflect pads {Dim(g, dim)} by {N(pad)}, but the input is only {N(i)}" : string.Empty),
             PaddingMode.Circular when pad > i => new Violation(Rule.PaddingModeExceedsInput, "padding", dim,
-                $"Padding value causes wrapping around more than once: PaddingModes.Circular pads {Dim(g, dim)} by {N(pad)}, more than the input's {N(i)}"),
+                render ? $"Padding value causes wrapping around more than once: PaddingModes.Circular pads {Dim(g, dim)} by {N(pad)}, more than the input's {N(i)}" : string.Empty),
             _ => null,
         };
     }
@@ -836,7 +874,7 @@ public static class ShapeAlgebra
         }
     }
 
-    private static DimResult Overflow(LayerGeometry g, int dim) => new(null, string.Empty, new Violation(Rule.ArithmeticOverflow, null, dim,
+    private static DimResult Overflow(LayerGeometry g, int dim, bool render = true) => new(null, string.Empty, new Violation(Rule.ArithmeticOverflow, null, dim, !render ? string.Empty :
         $"the output size of {g.TorchName} in {Dim(g, dim)} overflows a 64-bit integer: the hyperparameters are far beyond any tensor libtorch can allocate"));
 
     private static string Dim(LayerGeometry g, int dim) => DimensionName(dim, g.SpatialRank);

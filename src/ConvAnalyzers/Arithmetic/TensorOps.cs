@@ -121,8 +121,10 @@ public static partial class TensorOps
         var inferred = -1;
         for (var i = 0; i < sizes.Count; i++)
         {
-            if (sizes[i].Known is long s && s < 0)
+            if (sizes[i].IsKnown && IsNegative(sizes[i]))
             {
+                var s = sizes[i].Peek;
+                SizeTrace.Decide(SizeStep.Equal, sizes[i], Dim.Of(-1), s == -1);
                 if (s != -1)
                 {
                     return OpOutcome.Fail(Argument, $"invalid shape dimension {L(s)} at index {i} of shape {Torch(sizes)}: a size is at least 0, or −1 for the one inferred");
@@ -140,12 +142,14 @@ public static partial class TensorOps
         // Elements on each side, with a symbol that appears on both sides cancelled (it is the same number there).
         var inputSymbols = new List<string>();
         long? inputKnown = 1;
+        var inputTraced = Dim.Of(1);
         var inputUnknown = false;
         foreach (var d in input)
         {
             if (d.IsKnown)
             {
-                inputKnown = CheckedMath.Mul(inputKnown, d.Value);
+                inputKnown = CheckedMath.Mul(inputKnown, d.Peek);
+                inputTraced = SizeTrace.Combine(SizeStep.Multiply, inputTraced, d, inputKnown ?? 0);
             }
             else if (d.Symbol is string symbol)
             {
@@ -159,6 +163,7 @@ public static partial class TensorOps
 
         var cancelled = new List<string>();
         long? sizesKnown = 1;
+        var sizesTraced = Dim.Of(1);
         var sizesOpen = false;
         for (var i = 0; i < sizes.Count; i++)
         {
@@ -170,7 +175,8 @@ public static partial class TensorOps
 
             if (d.IsKnown)
             {
-                sizesKnown = CheckedMath.Mul(sizesKnown, d.Value);
+                sizesKnown = CheckedMath.Mul(sizesKnown, d.Peek);
+                sizesTraced = SizeTrace.Combine(SizeStep.Multiply, sizesTraced, d, sizesKnown ?? 0);
             }
             else if (d.Symbol is string symbol && inputSymbols.Remove(symbol))
             {
@@ -192,27 +198,37 @@ public static partial class TensorOps
         var holds = $"the input {Dim.Format(input)} holds {ProductText(input)} = {symbols}{L(inCount)} elements";
         if (inferred >= 0)
         {
-            if (outCount == 0 && inCount == 0)
+            if (IsZero(sizesTraced) && IsZero(inputTraced))
             {
                 return OpOutcome.Fail(Mismatch, $"cannot reshape tensor of 0 elements into shape {Torch(sizes)} because the unspecified dimension size -1 can be any value and is ambiguous");
             }
 
-            if (outCount == 0 || inCount % outCount != 0)
+            if (IsZero(sizesTraced) || !IsZero(SizeTrace.Combine(SizeStep.Remainder, inputTraced, sizesTraced, inCount % outCount)))
             {
                 return OpOutcome.Fail(Mismatch, $"shape '{Torch(sizes)}' is invalid for input of size {symbols}{L(inCount)}: {holds}, "
                     + $"and {L(inCount)} is not a multiple of {KnownProductText(sizes, inferred)} = {L(outCount)}, the product of the other sizes{Cancelled(cancelled)}");
             }
 
-            return OpOutcome.Of(WithInferred(sizes, inferred, Dim.Of(inCount / outCount)));
+            return OpOutcome.Of(WithInferred(sizes, inferred, SizeTrace.Combine(SizeStep.Divide, inputTraced, sizesTraced, inCount / outCount)));
         }
 
-        if (inCount != outCount)
+        if (!inputTraced.Equals(sizesTraced))
         {
             return OpOutcome.Fail(Mismatch, $"shape '{Torch(sizes)}' is invalid for input of size {symbols}{L(inCount)}: {holds}, "
                 + $"but {Dim.Format(sizes)} holds {ProductText(sizes)} = {symbols}{L(outCount)}{Cancelled(cancelled)}");
         }
 
         return OpOutcome.Of(Copy(sizes));
+    }
+
+    /// <summary>A known size compared with 0 (a decision of the free-size trace when it is traced).</summary>
+    private static bool IsZero(Dim size) => size.Equals(Dim.Of(0));
+
+    private static bool IsNegative(Dim size)
+    {
+        var negative = size.Peek < 0;
+        SizeTrace.Decide(SizeStep.Less, size, Dim.Of(0), negative);
+        return negative;
     }
 
     /// <summary><c>Tensor.flatten</c> (defaults 0, −1) and <c>nn.Flatten</c> (defaults 1, −1: the caller passes them).</summary>
@@ -287,8 +303,10 @@ public static partial class TensorOps
         var inferred = -1;
         for (var i = 0; i < sizes.Count; i++)
         {
-            if (sizes[i].Known is long s && s < 0)
+            if (sizes[i].IsKnown && IsNegative(sizes[i]))
             {
+                var s = sizes[i].Peek;
+                SizeTrace.Decide(SizeStep.Equal, sizes[i], Dim.Of(-1), s == -1);
                 if (s != -1 || inferred >= 0)
                 {
                     return OpOutcome.Fail(Argument, $"unflatten got an unexpected error: the sizes {Torch(sizes)} may hold sizes ≥ 0 and at most one −1 (libtorch: can only specify one unknown dimension)");
@@ -640,9 +658,9 @@ public static partial class TensorOps
                     continue;
                 }
 
-                if (first[d].Known is long expected && part[d].Known is long got && expected != got)
+                if (first[d].IsKnown && part[d].IsKnown && !first[d].Equals(part[d]))
                 {
-                    return OpOutcome.Fail(Join, $"Sizes of tensors must match except in dimension {axis}. Expected size {L(expected)} but got size {L(got)} for tensor number {i} in the list. Here cat along dim {axis} joins {Dim.Format(first)} and {Dim.Format(part)}: they differ in dim {d} ({L(expected)} vs {L(got)})");
+                    return OpOutcome.Fail(Join, $"Sizes of tensors must match except in dimension {axis}. Expected size {first[d]} but got size {part[d]} for tensor number {i} in the list. Here cat along dim {axis} joins {Dim.Format(first)} and {Dim.Format(part)}: they differ in dim {d} ({first[d]} vs {part[d]})");
                 }
 
                 result[d] = Agree(result[d], part[d]);
@@ -682,7 +700,7 @@ public static partial class TensorOps
             var differs = -1;
             for (var d = 0; fits && d < first.Length; d++)
             {
-                if (first[d].Known is long a && part[d].Known is long b && a != b)
+                if (first[d].IsKnown && part[d].IsKnown && !first[d].Equals(part[d]))
                 {
                     fits = false;
                     differs = d;
@@ -1022,9 +1040,15 @@ public static partial class TensorOps
 
         foreach (var d in dims)
         {
-            if (d.Known is long v && v < 0)
+            if (d.IsKnown && d.Peek < 0)
             {
                 return false;
+            }
+
+            if (d.Node is not null)
+            {
+                // A traced size's sign is a decision of the free-size trace.
+                SizeTrace.Decide(SizeStep.Less, d, Dim.Of(0), false);
             }
         }
 
@@ -1050,9 +1074,14 @@ public static partial class TensorOps
     /// <summary>One broadcast dim, or null when the two cannot broadcast (both known).</summary>
     private static Dim? BroadcastDim(Dim a, Dim b)
     {
-        if (a.Known is long x && b.Known is long y)
+        if (a.IsKnown && b.IsKnown)
         {
-            return x == y || y == 1 ? a : x == 1 ? b : null;
+            var x = a.Peek;
+            var y = b.Peek;
+            var result = x == y || y == 1 ? a : x == 1 ? b : (Dim?)null;
+            // With a traced size, which operand wins (or that none does) is a decision of the free-size trace.
+            var traced = a.Node is null && b.Node is null ? result : SizeTrace.Combine(SizeStep.Broadcast, a, b, result?.Peek ?? 0);
+            return result is null ? null : traced;
         }
 
         if (a.Known == 1)
@@ -1085,11 +1114,13 @@ public static partial class TensorOps
         long? known = 1;
         Dim? open = null;
         var opens = 0;
+        Dim? traced = null;
         for (var i = first; i <= last; i++)
         {
             if (dims[i].IsKnown)
             {
-                known = CheckedMath.Mul(known, dims[i].Value);
+                known = CheckedMath.Mul(known, dims[i].Peek);
+                traced = traced is { } before ? SizeTrace.Combine(SizeStep.Multiply, before, dims[i], known ?? 0) : dims[i];
             }
             else
             {
@@ -1105,7 +1136,13 @@ public static partial class TensorOps
 
         if (opens == 0)
         {
-            return Dim.Of(product);
+            return traced is { Node: not null } follows ? follows : Dim.Of(product);
+        }
+
+        if (traced is { Node: not null } && SizeTrace.Recording is { } trace)
+        {
+            // A traced size times a symbol: what the product is depends on the free size in ways the trace does not follow.
+            trace.Break("a traced size multiplied with a symbol");
         }
 
         if (product == 0)

@@ -595,9 +595,10 @@ internal sealed class TorchLibrary : ILibraryModel
         var restoreBatch = false;
         for (var i = 0; i < dims.Length; i++)
         {
-            if (input.Shape[i].Known is long known)
+            if (input.Shape[i].IsKnown)
             {
-                dims[i] = known;
+                // Read without a trace's notice: SizeTrace.Layer below records what the layer does with it.
+                dims[i] = input.Shape[i].Peek;
             }
             else if (i == 0 && input.Shape.Length > g.SpatialRank + 1 && !(g.Kind == LayerKind.Flatten && g.StartDim == 0))
             {
@@ -618,7 +619,7 @@ internal sealed class TorchLibrary : ILibraryModel
             return TensorValue.Unknown("an unknown output_size");
         }
 
-        var outcome = ShapeAlgebra.Forward(g, new TensorShape(dims), OutputPaddingSemantics.TorchSharpForward, sizes?.Select(s => s!.Value).ToList());
+        var outcome = ShapeAlgebra.Forward(g, new TensorShape(dims), OutputPaddingSemantics.TorchSharpForward, sizes?.Select(s => s!.Value).ToList(), render: !Recorder.Probe);
         if (!outcome.IsKnown)
         {
             Recorder.Unknown(site, context, site.FirstUnknownArgument() ?? "an argument is unknown");
@@ -635,6 +636,8 @@ internal sealed class TorchLibrary : ILibraryModel
             }
         }
 
+        SizeTrace.Layer(g, input.Shape, output, sizes is not null);
+
         Recorder.Layer(new LayerRecord(site, context, Recorder.InputLabel, input.Shape, output, outcome, certain, input.Producer));
         if (output is null)
         {
@@ -648,11 +651,21 @@ internal sealed class TorchLibrary : ILibraryModel
         }
         else if (MirrorPairing.Downsamples(g))
         {
-            pending = pending.Push(new PendingPair(dims.Skip(dims.Length - g.SpatialRank).ToArray(), site));
+            pending = pending.Push(new PendingPair(dims.Skip(dims.Length - g.SpatialRank).ToArray(), site) { Dims = input.Shape.Skip(dims.Length - g.SpatialRank).ToArray() });
         }
         else if (MirrorPairing.Upsamples(g) && !pending.IsEmpty)
         {
             pending = pending.Pop(out var encoder);
+            if (SizeTrace.Recording is not null && encoder.Dims is { } encoded && encoded.Length == g.SpatialRank)
+            {
+                // Whether the decoder gives its encoder's sizes back is a decision of a free-size trace.
+                for (var d = 0; d < encoded.Length; d++)
+                {
+                    var back = output[output.Length - g.SpatialRank + d];
+                    SizeTrace.Decide(SizeStep.Equal, back, encoded[d], back.Peek == encoded[d].Peek);
+                }
+            }
+
             Recorder.Pair(site, context, encoder, dims.Skip(dims.Length - g.SpatialRank).ToArray(), outcome.Output!.Spatial(g.SpatialRank), certain);
         }
 

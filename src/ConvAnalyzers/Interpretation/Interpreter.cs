@@ -905,6 +905,16 @@ internal sealed class Interpreter
                     : new UnknownValue("a real number out of the integer range");
             }
 
+            if (type.SpecialType == SpecialType.System_Int32 && number.Integer is { IsKnown: true, Node: not null } traced)
+            {
+                // A traced size converted to int: whether it fits is a decision of the free-size trace.
+                var above = traced.Peek > int.MaxValue;
+                var below = traced.Peek < int.MinValue;
+                SizeTrace.Decide(SizeStep.Less, Dim.Of(int.MaxValue), traced, above);
+                SizeTrace.Decide(SizeStep.Less, traced, Dim.Of(int.MinValue), below);
+                return above || below ? new UnknownValue("an integer out of the int range") : value;
+            }
+
             if (type.SpecialType == SpecialType.System_Int32 && number.Known is long wide && (wide > int.MaxValue || wide < int.MinValue))
             {
                 return new UnknownValue("an integer out of the int range");
@@ -978,6 +988,11 @@ internal sealed class Interpreter
 
     private static Value IntegerArithmetic(BinaryOperatorKind kind, Dim a, Dim b, IOperation operation)
     {
+        if (a.IsKnown && b.IsKnown && (a.Node is not null || b.Node is not null) && SizeTrace.Recording is not null && TracedArithmetic(kind, a, b, operation) is { } traced)
+        {
+            return traced;
+        }
+
         if (a.Known is long x && b.Known is long y)
         {
             long? result = kind switch
@@ -1029,6 +1044,49 @@ internal sealed class Interpreter
         }
 
         return new UnknownValue($"'{Abbreviate(operation.Syntax)}' depends on {(a.IsSymbol ? a.Symbol : b.IsSymbol ? b.Symbol : "an unknown value")}");
+    }
+
+    /// <summary>
+    /// Arithmetic and comparisons on a size a free-size trace follows: the result is a step of the trace, a comparison a
+    /// decision. Null for operators the trace has no step for (the plain arithmetic then reads the size, which breaks the trace).
+    /// </summary>
+    private static Value? TracedArithmetic(BinaryOperatorKind kind, Dim a, Dim b, IOperation operation)
+    {
+        long x = a.Peek, y = b.Peek;
+        switch (kind)
+        {
+            case BinaryOperatorKind.Add or BinaryOperatorKind.Subtract or BinaryOperatorKind.Multiply or BinaryOperatorKind.Divide or BinaryOperatorKind.Remainder:
+                var divides = y != 0 && !(x == long.MinValue && y == -1);
+                long? result = kind switch
+                {
+                    BinaryOperatorKind.Add => CheckedMath.Add(x, y),
+                    BinaryOperatorKind.Subtract => CheckedMath.Sub(x, y),
+                    BinaryOperatorKind.Multiply => CheckedMath.Mul(x, y),
+                    BinaryOperatorKind.Divide => divides ? x / y : null,
+                    _ => divides ? x % y : null,
+                };
+                var step = kind switch
+                {
+                    BinaryOperatorKind.Add => SizeStep.Add,
+                    BinaryOperatorKind.Subtract => SizeStep.Subtract,
+                    BinaryOperatorKind.Multiply => SizeStep.Multiply,
+                    BinaryOperatorKind.Divide => SizeStep.Divide,
+                    _ => SizeStep.Remainder,
+                };
+                var dim = SizeTrace.Combine(step, a, b, result ?? 0);
+                return result is null ? new UnknownValue($"'{Abbreviate(operation.Syntax)}' overflows or divides by zero") : new NumberValue(dim) { Origin = operation.Syntax };
+            case BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals:
+                SizeTrace.Decide(SizeStep.Equal, a, b, x == y);
+                return new ConstantValue((x == y) == (kind == BinaryOperatorKind.Equals));
+            case BinaryOperatorKind.LessThan or BinaryOperatorKind.GreaterThanOrEqual:
+                SizeTrace.Decide(SizeStep.Less, a, b, x < y);
+                return new ConstantValue((x < y) == (kind == BinaryOperatorKind.LessThan));
+            case BinaryOperatorKind.GreaterThan or BinaryOperatorKind.LessThanOrEqual:
+                SizeTrace.Decide(SizeStep.Less, b, a, y < x);
+                return new ConstantValue((y < x) == (kind == BinaryOperatorKind.GreaterThan));
+            default:
+                return null;
+        }
     }
 
     private static string? Text(Value value) => value switch

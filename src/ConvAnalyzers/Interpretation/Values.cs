@@ -155,7 +155,11 @@ internal sealed class TensorValue : Value
 }
 
 /// <summary>A downsampling layer's input, waiting for the transposed layer that must give it back.</summary>
-internal sealed record PendingPair(long[] Spatial, LayerSite Encoder);
+internal sealed record PendingPair(long[] Spatial, LayerSite Encoder)
+{
+    /// <summary>The same sizes as the interpreter held them (traced ones keep their trace).</summary>
+    public Dim[]? Dims { get; init; }
+}
 
 internal static class Values
 {

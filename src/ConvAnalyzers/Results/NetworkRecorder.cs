@@ -51,6 +51,9 @@ internal sealed record OutputRecord(INamedTypeSymbol? Root, string Input, Dim[] 
 /// <summary>What one interpretation of a network found, by site; turned into diagnostics by the analyzer.</summary>
 internal sealed class NetworkRecorder
 {
+    /// <summary>True for a free-size probe's recorder: only judged, never reported, so no arithmetic text is written.</summary>
+    public bool Probe { get; init; }
+
     private Dictionary<int, string> _keys = new();
 
     private Dictionary<int, string> _creations = new();

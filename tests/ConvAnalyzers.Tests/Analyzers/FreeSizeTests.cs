@@ -150,6 +150,47 @@ public sealed class FreeSizeTests
         }
     }
 
+    /// <summary>
+    /// Replaying recorded traces judges every size as running forward on it does: the same sets, held sizes, returned
+    /// sizes and rejections, for every network of the suite.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Cases))]
+    [MemberData(nameof(RealIdiomCases))]
+    public async Task Replayed_sizes_are_judged_as_runs_judge_them(string name)
+    {
+        var source = SourceOf(name);
+        var compilation = await CompilationFor(source);
+        List<FreeSizeAnswer> AnswersOf(bool runEverySize, out FreeSizeSweep.SizeJudgeTotals totals)
+        {
+            var tree = compilation.SyntaxTrees.First();
+            var library = TorchLibrary.Create(compilation)!;
+            FreeSizeSweep.SizeJudge.RunEverySize = runEverySize;
+            FreeSizeSweep.SizeJudge.Totals = totals = new FreeSizeSweep.SizeJudgeTotals();
+            SizeTrace.CaptureBreaks = true;
+            try
+            {
+                var runs = new NetworkRuns(compilation, library, ShapeAttributes.For(compilation), CancellationToken.None).RunsOf(tree, compilation.GetSemanticModel(tree)).ToList();
+                return runs.SelectMany(r => r.Recorder.FreeSizes.Select(f => f.Answer)).ToList();
+            }
+            finally
+            {
+                FreeSizeSweep.SizeJudge.RunEverySize = false;
+                FreeSizeSweep.SizeJudge.Totals = null;
+            }
+        }
+
+        static string Describe(FreeSizeAnswer a) => a.Message + " | held " + a.Held + " | " + string.Join(" | ", a.Dimensions.Select(d =>
+            $"{d.Name}: accepted {string.Join(",", d.Accepted)}; returned {string.Join(",", d.Returned)}; empty {string.Join(",", d.EmptyTransposed)}; mis-shaped {string.Join(",", d.MisShaped)}"));
+        var replayed = AnswersOf(false, out var withReplay);
+        var run = AnswersOf(true, out var everySize);
+        Assert.Equal(run.Select(Describe), replayed.Select(Describe));
+        if (run.Count > 0)
+        {
+            Assert.True(withReplay.Runs < everySize.Runs, $"{withReplay.Runs} runs with replay, {everySize.Runs} without; broken: {string.Join("\n---\n", withReplay.Broken.Take(2))}");
+        }
+    }
+
     /// <summary>The sweep against the analysis of concrete inputs: on sampled sizes, accepted exactly when the concrete network is silent.</summary>
     [Theory]
     [InlineData("UNet_depth_3")]
