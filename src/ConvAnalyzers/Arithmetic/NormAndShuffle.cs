@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using System.Text;
 
 namespace ConvAnalyzers.Arithmetic;
@@ -127,16 +128,22 @@ public static partial class TensorOps
     /// <c>functional.pad</c> (constant mode): pairs from the last dim backwards (left, right, top, bottom, ...); a negative
     /// pad crops, and a dim cropped below 0 fails.
     /// </summary>
-    public static OpOutcome Pad(Dim[] input, IReadOnlyList<long> pad)
+    public static OpOutcome Pad(Dim[] input, IReadOnlyList<long> pad) => Pad(input, pad?.Select(Dim.Of).ToList()!);
+
+    /// <summary>
+    /// <c>functional.pad</c> with the pads as the interpreter holds them: known numbers, some of them perhaps sizes a
+    /// free-size trace follows (<c>pad(u, [0, e.shape[3] - u.shape[3], ...])</c>).
+    /// </summary>
+    public static OpOutcome Pad(Dim[] input, IReadOnlyList<Dim> pad)
     {
-        if (!Valid(input) || pad is null)
+        if (!Valid(input) || pad is null || pad.Any(p => !p.IsKnown))
         {
             return OpOutcome.Unknown;
         }
 
         if (pad.Count % 2 != 0)
         {
-            return OpOutcome.Fail(Argument, $"Padding length must be divisible by 2: pad {Tuple(pad)} has {pad.Count} values, a (before, after) pair per dim from the last");
+            return OpOutcome.Fail(Argument, $"Padding length must be divisible by 2: pad {Tuple(pad.Select(p => p.Peek).ToList())} has {pad.Count} values, a (before, after) pair per dim from the last");
         }
 
         if (pad.Count / 2 > input.Length)
@@ -148,18 +155,21 @@ public static partial class TensorOps
         for (var k = 0; k < pad.Count / 2; k++)
         {
             var dim = input.Length - 1 - k;
-            long left = pad[2 * k], right = pad[(2 * k) + 1];
-            var crop = CheckedMath.Add(Math.Min(left, 0), Math.Min(right, 0));
+            var left = Negative(pad[2 * k]);
+            var right = Negative(pad[(2 * k) + 1]);
+            var crop = CheckedMath.Add(left.Peek, right.Peek);
             if (input[dim].IsKnown && crop is long c && CheckedMath.Add(input[dim].Peek, c) is long cropped
-                && Below(SizeTrace.Combine(SizeStep.Add, input[dim], Dim.Of(c), cropped), 0))
+                && Below(SizeTrace.Combine(SizeStep.Add, input[dim], SizeTrace.Combine(SizeStep.Add, left, right, c), cropped), 0))
             {
-                var size = input[dim].Peek;
-                return OpOutcome.Fail(Mismatch, $"narrow(): length must be non-negative.: the negative padding crops dim {dim} of {Dim.Format(input)} below zero before it pads: {L(size)} + {ArithmeticText.N(Math.Min(left, 0))} + {ArithmeticText.N(Math.Min(right, 0))} = {L(cropped)}");
+                return OpOutcome.Fail(Mismatch, $"narrow(): length must be non-negative.: the negative padding crops dim {dim} of {Dim.Format(input)} below zero before it pads: {input[dim]} + {ArithmeticText.N(left.Peek)} + {ArithmeticText.N(right.Peek)} = {L(cropped)}");
             }
         }
 
         return Padded(input, pad, "narrow(): length must be non-negative.");
     }
+
+    /// <summary>The negative part of a pad (min(pad, 0)); whether it is negative is a decision when it is traced.</summary>
+    private static Dim Negative(Dim pad) => Below(pad, 0) ? pad : Dim.Of(0);
 
     /// <summary>
     /// The padding layers (<c>ZeroPad2d</c>, <c>ConstantPadNd</c>, <c>ReflectionPadNd</c>, <c>ReplicationPadNd</c>) with
@@ -450,40 +460,41 @@ public static partial class TensorOps
         return Wrap(dim, input, "softmax's dim", out _) ?? OpOutcome.Of(Copy(input));
     }
 
-    private static OpOutcome Padded(Dim[] input, IReadOnlyList<long> pad, string negativeWords)
+    private static OpOutcome Padded(Dim[] input, IReadOnlyList<long> pad, string negativeWords) => Padded(input, pad.Select(Dim.Of).ToList(), negativeWords);
+
+    private static OpOutcome Padded(Dim[] input, IReadOnlyList<Dim> pad, string negativeWords)
     {
         var result = Copy(input);
         for (var k = 0; k < pad.Count / 2; k++)
         {
             var dim = input.Length - 1 - k;
-            long left = pad[2 * k], right = pad[(2 * k) + 1];
-            var total = CheckedMath.Add(left, right);
-            if (total is not long added)
+            Dim left = pad[2 * k], right = pad[(2 * k) + 1];
+            var total = CheckedMath.Add(left.Peek, right.Peek);
+            var added = SizeTrace.Combine(SizeStep.Add, left, right, total ?? 0);
+            if (total is null)
             {
                 return OpOutcome.Unknown;
             }
 
             if (input[dim].IsKnown)
             {
-                var size = input[dim].Peek;
-                var padded = CheckedMath.Add(size, added);
-                var traced = SizeTrace.Combine(SizeStep.Add, input[dim], Dim.Of(added), padded ?? 0);
+                var padded = CheckedMath.Add(input[dim].Peek, added.Peek);
+                var traced = SizeTrace.Combine(SizeStep.Add, input[dim], added, padded ?? 0);
                 if (padded is not long value)
                 {
                     return OpOutcome.Unknown;
                 }
 
-                SizeTrace.Decide(SizeStep.Less, traced, Dim.Of(0), value < 0);
-                if (value < 0)
+                if (Below(traced, 0))
                 {
-                    return OpOutcome.Fail(Mismatch, $"{negativeWords}: the padding crops dim {dim} of {Dim.Format(input)} below zero: {L(size)} + {ArithmeticText.N(left)} + {ArithmeticText.N(right)} = {L(value)}");
+                    return OpOutcome.Fail(Mismatch, $"{negativeWords}: the padding crops dim {dim} of {Dim.Format(input)} below zero: {input[dim]} + {ArithmeticText.N(left.Peek)} + {ArithmeticText.N(right.Peek)} = {L(value)}");
                 }
 
                 result[dim] = traced;
             }
             else
             {
-                result[dim] = added == 0 ? input[dim] : Dim.Unknown;
+                result[dim] = IsZero(added) ? input[dim] : Dim.Unknown;
             }
         }
 

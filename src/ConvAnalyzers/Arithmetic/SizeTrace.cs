@@ -72,6 +72,7 @@ internal sealed class SizeTrace
     private readonly List<Step> _steps = new();
     private readonly List<long> _values = new();
     private readonly List<int> _outcomes = new();
+    private readonly Dictionary<(SizeStep, int, int, long, LayerGeometry?, int), int> _known = new();
     private long[] _scratch = new long[16];
 
     private SizeTrace(SizeTrace? outer) => _outer = outer;
@@ -418,6 +419,15 @@ internal sealed class SizeTrace
 
     private int Add(Step step)
     {
+        // The same step twice (a size checked by every layer it passes, a comparison repeated) is kept once: each
+        // replay evaluates every step.
+        var key = (step.Kind, step.A, step.B, step.Constant, step.Geometry, (step.Dimension * 4) + (int)step.Semantics);
+        if (_known.TryGetValue(key, out var existing))
+        {
+            return existing;
+        }
+
+        _known[key] = _steps.Count;
         var value = Evaluate(step, _values[step.A], _values[step.B], _values[0], out var outcome);
         _steps.Add(step);
         _values.Add(value);

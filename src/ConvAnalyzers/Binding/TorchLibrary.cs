@@ -716,9 +716,10 @@ internal sealed class TorchLibrary : ILibraryModel
             return FromOp(outcome, input, operation, frame, interpreter, state);
         }
 
-        if (name == "pad" && input.Shape is { } padded && arguments.Length >= 2 && Longs(state, arguments[1]) is { } pads && pads.All(p => p.AsLong() is not null))
+        if (name == "pad" && input.Shape is { } padded && arguments.Length >= 2 && Longs(state, arguments[1]) is { } pads && pads.All(p => p is NumberValue { IsReal: false, Integer.IsKnown: true }))
         {
-            var outcome = TensorOps.Pad(padded, pads.Select(p => p.AsLong()!.Value).ToList());
+            // The pads as numbers (a pad computed from a traced size keeps its trace).
+            var outcome = TensorOps.Pad(padded, pads.Select(p => ((NumberValue)p).Integer).ToList());
             var site = new LayerSite(operation.Syntax, name, ModuleRule.Neutral, null, ImmutableDictionary<string, Value>.Empty, null);
             RecordOp(site, context, input, outcome, interpreter.IsCertain(frame, state));
             return FromOp(outcome, input, operation, frame, interpreter, state);
