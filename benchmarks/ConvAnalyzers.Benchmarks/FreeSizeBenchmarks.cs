@@ -44,10 +44,16 @@ public class FreeSizeBenchmarks
     {
         var without = SyntheticSolution.Create(SyntheticSolution.Files(files), withTorchSharp: true);
         var with = SyntheticSolution.Create(SyntheticSolution.Files(files, freeSizes: true), withTorchSharp: true);
+        var concrete = SyntheticSolution.Create(SyntheticSolution.Files(files, freeSizes: true, concrete: true), withTorchSharp: true);
         _ = without.GetDiagnostics();
         _ = with.GetDiagnostics();
+        _ = concrete.GetDiagnostics();
         double Time(Compilation compilation)
         {
+            // Each run starts on a collected heap, so that a collection owed to the run before is not counted in this one.
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            GC.Collect();
             var analyzers = ImmutableArray.Create<DiagnosticAnalyzer>(new LayerAnalyzer(), new NetworkAnalyzer());
             var run = compilation.Clone().WithAnalyzers(analyzers, new CompilationWithAnalyzersOptions(
                 new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty), null, concurrentAnalysis: false, logAnalyzerExecutionTime: true));
@@ -55,16 +61,39 @@ public class FreeSizeBenchmarks
             return analyzers.Sum(a => run.GetAnalyzerTelemetryInfoAsync(a, CancellationToken.None).GetAwaiter().GetResult().ExecutionTime.TotalMilliseconds);
         }
 
+        for (var i = 0; i < 4; i++)
+        {
+            // Warm-up, not counted: the first rounds run partly in unoptimised (tier-0) code.
+            _ = Time(without) + Time(with) + Time(concrete);
+        }
+
         var a = new List<double>();
         var b = new List<double>();
+        var c = new List<double>();
         for (var i = 0; i < runs; i++)
         {
-            a.Add(Time(without));
-            b.Add(Time(with));
-            Console.WriteLine($"  run {i + 1}: without free sizes {a[^1]:F0} ms, with {b[^1]:F0} ms");
+            // The order turns each round, so that no variant is always the first after a collection.
+            for (var k = 0; k < 3; k++)
+            {
+                switch ((i + k) % 3)
+                {
+                    case 0:
+                        a.Add(Time(without));
+                        break;
+                    case 1:
+                        b.Add(Time(with));
+                        break;
+                    default:
+                        c.Add(Time(concrete));
+                        break;
+                }
+            }
+
+            Console.WriteLine($"  run {i + 1}: without the free-size networks {a[^1]:F0} ms, with them {b[^1]:F0} ms, with them at size 64 {c[^1]:F0} ms");
         }
 
         static double Median(List<double> values) => values.OrderBy(v => v).ElementAt(values.Count / 2);
-        Console.WriteLine($"{files} files, {runs} alternating sequential runs, medians: without free sizes {Median(a):F0} ms, with {Median(b):F0} ms ({Median(b) / Median(a):F2}x)");
+        Console.WriteLine($"{files} files, {runs} alternating sequential runs, medians: without the free-size networks {Median(a):F0} ms, with them {Median(b):F0} ms ({Median(b) / Median(a):F2}x), "
+            + $"with them at size 64 {Median(c):F0} ms (the sweep: {Median(b) / Median(c):F2}x)");
     }
 }

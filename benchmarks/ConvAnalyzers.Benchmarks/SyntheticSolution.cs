@@ -24,13 +24,18 @@ public static class SyntheticSolution
     public static IReadOnlyList<string> FreeSizeNetworks { get; } = FreeSizeSources.All.Values.ToList();
 
     /// <param name="freeSizes">Also one CONV011 network in every 200 files (in place of an ordinary file), for the free-size sweep's cost.</param>
-    public static List<SyntaxTree> Files(int count, bool freeSizes = false)
+    /// <summary>A free-size network with its free sizes written as 64: what the network costs without the sweep.</summary>
+    public static string Concrete(string source) =>
+        Regex.Replace(source, @"InputShape\(([^)]*)\)", m => "InputShape(" + m.Groups[1].Value.Replace("-1", "64") + ")");
+
+    /// <param name="concrete">With <paramref name="freeSizes"/>: the same networks with every -1 of [InputShape] written as 64 (no sweep).</param>
+    public static List<SyntaxTree> Files(int count, bool freeSizes = false, bool concrete = false)
     {
         var trees = new List<SyntaxTree> { CSharpSyntaxTree.ParseText(AttributesGenerator.Source, Options, AttributesGenerator.HintName) };
         for (var i = 0; i < count; i++)
         {
             var body = i % 20 == 0 ? Networks[i / 20 % Networks.Count]
-                : freeSizes && i % 200 == 10 ? FreeSizeNetworks[i / 200 % FreeSizeNetworks.Count]
+                : freeSizes && i % 200 == 10 ? (concrete ? Concrete(FreeSizeNetworks[i / 200 % FreeSizeNetworks.Count]) : FreeSizeNetworks[i / 200 % FreeSizeNetworks.Count])
                 : Ordinary(i);
             trees.Add(CSharpSyntaxTree.ParseText(Wrap(i, body), Options, $"File{i}.cs"));
         }

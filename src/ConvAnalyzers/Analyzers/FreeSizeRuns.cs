@@ -297,6 +297,12 @@ internal static class FreeSizeSweep
 
         public int Replays { get; set; }
 
+        /// <summary>Steps of the traces kept.</summary>
+        public int Steps { get; set; }
+
+        /// <summary>Traces tried per replayed size.</summary>
+        public int Tries { get; set; }
+
         /// <summary>Stopwatch ticks spent matching traces.</summary>
         public long MatchTicks { get; set; }
 
@@ -373,6 +379,12 @@ internal static class FreeSizeSweep
             public long Held { get; } = held;
 
             public List<(SizeTrace Trace, Judged Judged)> Traces { get; } = new();
+
+            /// <summary>The steps of the family's traces, each evaluated once per size.</summary>
+            public SizeTrace.SizeTable Table { get; } = new();
+
+            /// <summary>The trace that matched last (tried first).</summary>
+            public int LastHit { get; set; }
         }
 
         public readonly record struct Judged(SizeVerdict Verdict, RejectedBy? Rejecter, bool[] Returned, Rejection Kind, bool Decoder);
@@ -381,38 +393,35 @@ internal static class FreeSizeSweep
         {
             _cancellationToken.ThrowIfCancellationRequested();
             var traces = family.Traces;
-            var started = Totals is null ? 0 : System.Diagnostics.Stopwatch.GetTimestamp();
-            for (var t = 0; t < traces.Count; t++)
+            var totals = Totals;
+            var started = totals is null ? 0 : System.Diagnostics.Stopwatch.GetTimestamp();
+            for (var k = 0; k < traces.Count; k++)
             {
-                var matches = traces[t].Trace.Matches(size);
-                if (Totals is { } timed)
+                // The last trace that matched first: neighbouring sizes mostly take one path.
+                var t = k == 0 ? family.LastHit : k <= family.LastHit ? k - 1 : k;
+                if (traces[t].Trace.Matches(size))
                 {
-                    timed.MatchTicks += System.Diagnostics.Stopwatch.GetTimestamp() - started;
-                    started = System.Diagnostics.Stopwatch.GetTimestamp();
-                }
-
-                if (matches)
-                {
-                    if (t > 0)
-                    {
-                        // The most recent match first: neighbouring sizes mostly take one path.
-                        var hit = traces[t];
-                        traces.RemoveAt(t);
-                        traces.Insert(0, hit);
-                    }
-
+                    family.LastHit = t;
                     Replays++;
-                    if (Totals is { } counted)
+                    if (totals is not null)
                     {
-                        counted.Replays++;
+                        totals.Replays++;
+                        totals.Tries += k + 1;
+                        totals.MatchTicks += System.Diagnostics.Stopwatch.GetTimestamp() - started;
                     }
 
-                    return traces[0].Judged;
+                    return traces[t].Judged;
                 }
             }
 
+            if (totals is not null)
+            {
+                totals.Tries += traces.Count;
+                totals.MatchTicks += System.Diagnostics.Stopwatch.GetTimestamp() - started;
+            }
+
             var variable = Dim.Of(size);
-            var trace = RunEverySize ? null : SizeTrace.Begin(size, out variable);
+            var trace = RunEverySize ? null : SizeTrace.Begin(size, family.Table, out variable);
             Judged judged;
             try
             {
@@ -446,7 +455,7 @@ internal static class FreeSizeSweep
             }
 
             Untraceable = trace is null || trace.Broken;
-            if (Totals is { } totals)
+            if (totals is not null)
             {
                 totals.Runs++;
                 if (trace is { Broken: true })
@@ -457,7 +466,13 @@ internal static class FreeSizeSweep
 
             if (trace is { Broken: false } && judged.Verdict != SizeVerdict.Unknown)
             {
-                traces.Insert(0, (trace, judged));
+                traces.Add((trace, judged));
+                if (totals is not null)
+                {
+                    totals.Steps += trace.Count;
+                }
+
+                family.LastHit = traces.Count - 1;
             }
             else if (trace is { BrokenBy: { } why })
             {

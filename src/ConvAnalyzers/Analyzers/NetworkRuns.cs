@@ -138,7 +138,7 @@ internal sealed class NetworkRuns
     private Run? Sweep(INamedTypeSymbol type, IMethodSymbol constructor)
     {
         var library = _library;
-        var probe = new NetworkRecorder { Probe = true };
+        var probe = new NetworkRecorder();
         library.Recorder = probe;
         var interpreter = NewInterpreter();
         var state = new State();
@@ -277,13 +277,25 @@ internal sealed class NetworkRuns
         var declaredOutput = _attributes.Output(type)?.Shape;
 
         // One size on a copy of the state with its own recorder: the free-size sweep's unit of work.
+        NetworkRecorder? first = null;
         (NetworkRecorder, int) Probe(Dim[] dims)
         {
-            var probe = new NetworkRecorder { Probe = true };
+            var probe = new NetworkRecorder { Probe = true, Template = first };
+            first ??= probe;
             _library.Recorder = probe;
             interpreter.Restart();
-            RunOne(interpreter, state.Clone(), instance, encoderType, dims, attribute);
-            _library.Recorder = recorder;
+            try
+            {
+                RunOne(interpreter, state.Clone(), instance, encoderType, dims, attribute);
+            }
+            catch (ProbeDecided)
+            {
+            }
+            finally
+            {
+                _library.Recorder = recorder;
+            }
+
             return (probe, interpreter.Restart());
         }
 
@@ -362,13 +374,25 @@ internal sealed class NetworkRuns
 
         var hook = _library.RootApplied;
         _library.RootApplied = null;
+        NetworkRecorder? first = null;
         (NetworkRecorder, int) Probe(Dim[] sizes)
         {
-            var probe = new NetworkRecorder { Probe = true };
+            var probe = new NetworkRecorder { Probe = true, Template = first };
+            first ??= probe;
             _library.Recorder = probe;
             root.Interpreter.Restart();
-            _library.Apply(root.Interpreter, root.Frame, root.State.Clone(), root.Module, new TensorValue(sizes, ImmutableStack<PendingPair>.Empty), root.Operation, null);
-            _library.Recorder = recorder;
+            try
+            {
+                _library.Apply(root.Interpreter, root.Frame, root.State.Clone(), root.Module, new TensorValue(sizes, ImmutableStack<PendingPair>.Empty), root.Operation, null);
+            }
+            catch (ProbeDecided)
+            {
+            }
+            finally
+            {
+                _library.Recorder = recorder;
+            }
+
             return (probe, root.Interpreter.Restart());
         }
 

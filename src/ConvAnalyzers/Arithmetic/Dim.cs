@@ -111,4 +111,16 @@ public readonly struct Dim : IEquatable<Dim>
     }
 
     public static Dim[] From(IEnumerable<long> dims) => dims.Select(Of).ToArray();
+
+    /// <summary>A layer's output shape as dims (every layer application makes one: no enumerator).</summary>
+    public static Dim[] From(Model.EquatableArray<long> dims)
+    {
+        var result = new Dim[dims.Count];
+        for (var i = 0; i < result.Length; i++)
+        {
+            result[i] = Of(dims[i]);
+        }
+
+        return result;
+    }
 }

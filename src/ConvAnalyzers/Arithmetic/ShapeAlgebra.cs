@@ -456,6 +456,131 @@ public static class ShapeAlgebra
         return size;
     }
 
+    /// <summary>
+    /// <see cref="SpatialSize"/> of one layer dimension as a few integer operations, for the free-size replay that
+    /// evaluates it for thousands of sizes: zeros-padded convolutions, transposed convolutions and max/avg pools with
+    /// modest hyperparameters. Anything else (padding modes, 3-D average pools, upsampling, large values) keeps the
+    /// full <see cref="SpatialSize"/>. Tests hold the two equal on random layers and sizes.
+    /// </summary>
+    internal sealed class SpatialPlan
+    {
+        private const long Modest = 1L << 20;
+        private const long Largest = 1L << 40;
+        private readonly LayerGeometry _g;
+        private readonly int _dim;
+        private readonly OutputPaddingSemantics _semantics;
+        private readonly Form _form;
+        private readonly long _offset;
+        private readonly long _stride;
+        private readonly long _padding;
+        private readonly bool _ceil;
+        private readonly int _tooSmall;
+        private readonly int _tooSmallEmpty;
+
+        private SpatialPlan(LayerGeometry g, int dim, OutputPaddingSemantics semantics)
+        {
+            _g = g;
+            _dim = dim;
+            _semantics = semantics;
+            _tooSmall = 1 + ((int)Rule.OutputTooSmall * 2);
+            _tooSmallEmpty = _tooSmall + 1;
+            _form = Form.Full;
+            if (g.Kernel[dim] is not long k || g.Stride[dim] is not long s || !IsModest(k) || !IsModest(s) || s < 1 || k < 1)
+            {
+                return;
+            }
+
+            _stride = s;
+            switch (g.Kind)
+            {
+                case LayerKind.Conv when g.PaddingMode == PaddingMode.Zeros && g.Dilation[dim] is long d && IsModest(d):
+                    if (g.PaddingKind == PaddingKind.Same)
+                    {
+                        _form = Form.Identity;
+                    }
+                    else if (g.PaddingKind == PaddingKind.Valid || (g.PaddingKind == PaddingKind.Explicit && g.Padding[dim] is long p && IsModest(p) && p >= 0))
+                    {
+                        _padding = g.PaddingKind == PaddingKind.Valid ? 0 : g.Padding[dim]!.Value;
+                        _offset = (2 * _padding) - (d * (k - 1)) - 1;
+                        _form = Form.Convolution;
+                    }
+
+                    break;
+                case LayerKind.ConvTranspose when g.Dilation[dim] is long d && g.Padding[dim] is long p && EffectiveOutputPadding(g, dim, semantics) is long op
+                    && IsModest(d) && IsModest(p) && IsModest(op):
+                    _offset = -s - (2 * p) + (d * (k - 1)) + op + 1;
+                    _form = Form.Transposed;
+                    break;
+                case LayerKind.MaxPool or LayerKind.AvgPool when !(g.Kind == LayerKind.AvgPool && g.SpatialRank == 3) && g.Padding[dim] is long p && g.CeilMode is bool ceil
+                    && (g.Kind == LayerKind.AvgPool ? 1 : g.Dilation[dim]) is long d && IsModest(d) && IsModest(p):
+                    _padding = p;
+                    _ceil = ceil;
+                    _offset = (2 * p) - (d * (k - 1)) - 1 + (ceil ? s - 1 : 0);
+                    _form = Form.Pool;
+                    break;
+            }
+        }
+
+        private enum Form
+        {
+            Full,
+            Identity,
+            Convolution,
+            Transposed,
+            Pool,
+        }
+
+        public static SpatialPlan For(LayerGeometry g, int dim, OutputPaddingSemantics semantics) => new(g, dim, semantics);
+
+        public long Evaluate(long input, out int outcome)
+        {
+            if (_form == Form.Full || input < 1 || input > Largest)
+            {
+                return SpatialSize(_g, _dim, input, _semantics, out outcome);
+            }
+
+            outcome = 0;
+            switch (_form)
+            {
+                case Form.Identity:
+                    return input;
+                case Form.Convolution:
+                    if (input + (2 * _padding) < 1 || input + _offset < 0)
+                    {
+                        outcome = _tooSmall;
+                        return 0;
+                    }
+
+                    return ((input + _offset) / _stride) + 1;
+                case Form.Transposed:
+                    var size = (input * _stride) + _offset;
+                    if (size < 1)
+                    {
+                        outcome = size == 0 ? _tooSmallEmpty : _tooSmall;
+                        return 0;
+                    }
+
+                    return size;
+                default:
+                    var output = CheckedMath.FloorDiv(input + _offset, _stride) + 1;
+                    if (_ceil && (output - 1) * _stride >= input + _padding)
+                    {
+                        output--;
+                    }
+
+                    if (output < 1)
+                    {
+                        outcome = _tooSmall;
+                        return 0;
+                    }
+
+                    return output;
+            }
+        }
+
+        private static bool IsModest(long value) => value > -Modest && value < Modest;
+    }
+
     /// <summary>The per-dimension output padding TorchSharp (or the code's intent) uses.</summary>
     public static long? EffectiveOutputPadding(LayerGeometry g, int dim, OutputPaddingSemantics semantics) =>
         semantics == OutputPaddingSemantics.TorchSharpForward ? g.OutputPadding[0] : g.OutputPadding[dim];

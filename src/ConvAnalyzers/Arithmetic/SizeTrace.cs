@@ -69,13 +69,18 @@ internal sealed class SizeTrace
     private static SizeTrace? s_recording;
 
     private readonly SizeTrace? _outer;
-    private readonly List<Step> _steps = new();
-    private readonly List<long> _values = new();
-    private readonly List<int> _outcomes = new();
-    private readonly Dictionary<(SizeStep, int, int, long, LayerGeometry?, int), int> _known = new();
-    private long[] _scratch = new long[16];
+    private readonly SizeTable _table;
+    private readonly long _size;
+    private readonly List<int> _entries = new();
+    private readonly List<int> _expected = new();
+    private readonly HashSet<int> _entered = new();
 
-    private SizeTrace(SizeTrace? outer) => _outer = outer;
+    private SizeTrace(SizeTrace? outer, SizeTable table, long size)
+    {
+        _outer = outer;
+        _table = table;
+        _size = size;
+    }
 
     /// <summary>The trace being recorded on this thread, if any.</summary>
     public static SizeTrace? Recording => s_recording;
@@ -90,15 +95,19 @@ internal sealed class SizeTrace
     public string? BrokenBy { get; private set; }
 
     /// <summary>How many steps the trace holds (the free size is the first).</summary>
-    public int Count => _steps.Count;
+    public int Count => _entries.Count;
 
     /// <summary>Starts recording on this thread, with the free size at <paramref name="size"/>; <see cref="End"/> stops it.</summary>
-    public static SizeTrace Begin(long size, out Dim variable)
+    public static SizeTrace Begin(long size, out Dim variable) => Begin(size, new SizeTable(), out variable);
+
+    /// <summary>
+    /// Starts recording a trace whose steps go into <paramref name="table"/>, shared by the traces of one sweep family:
+    /// a step several traces hold is evaluated once per size judged.
+    /// </summary>
+    public static SizeTrace Begin(long size, SizeTable table, out Dim variable)
     {
-        var trace = new SizeTrace(s_recording);
-        trace._steps.Add(new Step(SizeStep.Variable, 0, 0, 0, null, 0));
-        trace._values.Add(size);
-        trace._outcomes.Add(0);
+        var trace = new SizeTrace(s_recording, table, size);
+        trace.Enter(0);
         variable = Dim.Traced(size, new SizeNode(trace, 0));
         s_recording = trace;
         return trace;
@@ -117,17 +126,11 @@ internal sealed class SizeTrace
             return false;
         }
 
-        if (_scratch.Length < _steps.Count)
+        var table = _table;
+        for (var i = 0; i < _entries.Count; i++)
         {
-            _scratch = new long[_steps.Count * 2];
-        }
-
-        var values = _scratch;
-        for (var i = 0; i < _steps.Count; i++)
-        {
-            var step = _steps[i];
-            values[i] = Evaluate(step, values[step.A], values[step.B], size, out var outcome);
-            if (outcome != _outcomes[i])
+            table.Evaluate(_entries[i], size, out var outcome);
+            if (outcome != _expected[i])
             {
                 return false;
             }
@@ -194,7 +197,7 @@ internal sealed class SizeTrace
         }
 
         var step = trace.Add(new Step(kind, trace.StepOf(a), trace.StepOf(b), 0, null, 0));
-        if (trace._values[step] != (outcome ? 1 : 0))
+        if (trace.ValueOf(step) != (outcome ? 1 : 0))
         {
             trace.Break("a decision the steps compute otherwise");
         }
@@ -234,8 +237,8 @@ internal sealed class SizeTrace
             return Dim.Of(output ?? 0);
         }
 
-        var step = trace.Add(new Step(SizeStep.Spatial, trace.StepOf(input), 0, 0, g, dim) { Semantics = semantics });
-        if (output is long size && (trace._outcomes[step] != 0 || trace._values[step] != size))
+        var step = trace.Add(new Step(SizeStep.Spatial, trace.StepOf(input), 0, 0, g, dim) { Semantics = semantics, Plan = ShapeAlgebra.SpatialPlan.For(g, dim, semantics) });
+        if (output is long size && (trace.OutcomeOf(step) != 0 || trace.ValueOf(step) != size))
         {
             trace.Break($"{g.TorchName}'s size in dimension {dim} computed otherwise");
         }
@@ -393,7 +396,7 @@ internal sealed class SizeTrace
 
     private Dim Node(int step, long result)
     {
-        if (_values[step] != result)
+        if (ValueOf(step) != result)
         {
             Break("a size the steps compute otherwise");
         }
@@ -419,20 +422,121 @@ internal sealed class SizeTrace
 
     private int Add(Step step)
     {
-        // The same step twice (a size checked by every layer it passes, a comparison repeated) is kept once: each
-        // replay evaluates every step.
-        var key = (step.Kind, step.A, step.B, step.Constant, step.Geometry, (step.Dimension * 4) + (int)step.Semantics);
-        if (_known.TryGetValue(key, out var existing))
+        var index = _table.Add(step);
+        Enter(index);
+        return index;
+    }
+
+    /// <summary>Adds a step of the table to the trace (once), with the outcome it has at the recorded size.</summary>
+    private void Enter(int index)
+    {
+        if (_entered.Add(index))
         {
-            return existing;
+            _entries.Add(index);
+            _expected.Add(OutcomeOf(index));
+        }
+    }
+
+    private long ValueOf(int step) => _table.Evaluate(step, _size, out _);
+
+    private int OutcomeOf(int step)
+    {
+        _table.Evaluate(step, _size, out var outcome);
+        return outcome;
+    }
+
+    /// <summary>The steps of the traces of one sweep family, each kept once, with their values at the size last judged.</summary>
+    internal sealed class SizeTable
+    {
+        private readonly Dictionary<(SizeStep, int, int, long, LayerGeometry?, int), int> _known = new();
+        private Step[] _steps = new Step[32];
+        private long[] _values = new long[32];
+        private int[] _outcomes = new int[32];
+        private long[] _at = new long[32];
+        private readonly Stack<int> _pending = new();
+        private int _count;
+
+        public SizeTable() => Add(new Step(SizeStep.Variable, 0, 0, 0, null, 0));
+
+        public int Add(Step step)
+        {
+            var key = (step.Kind, step.A, step.B, step.Constant, step.Geometry, (step.Dimension * 4) + (int)step.Semantics);
+            if (_known.TryGetValue(key, out var existing))
+            {
+                return existing;
+            }
+
+            if (_count == _steps.Length)
+            {
+                System.Array.Resize(ref _steps, _count * 2);
+                System.Array.Resize(ref _values, _count * 2);
+                System.Array.Resize(ref _outcomes, _count * 2);
+                System.Array.Resize(ref _at, _count * 2);
+            }
+
+            _steps[_count] = step;
+            _at[_count] = long.MinValue;
+            _known[key] = _count;
+            return _count++;
         }
 
-        _known[key] = _steps.Count;
-        var value = Evaluate(step, _values[step.A], _values[step.B], _values[0], out var outcome);
-        _steps.Add(step);
-        _values.Add(value);
-        _outcomes.Add(outcome);
-        return _steps.Count - 1;
+        /// <summary>The step's value and outcome at <paramref name="size"/>, computed once per size.</summary>
+        public long Evaluate(int index, long size, out int outcome)
+        {
+            if (_at[index] != size)
+            {
+                Compute(index, size);
+            }
+
+            outcome = _outcomes[index];
+            return _values[index];
+        }
+
+        /// <summary>The step and the operands it needs at <paramref name="size"/>, without recursion (a trace may chain thousands of layers).</summary>
+        private void Compute(int index, long size)
+        {
+            var pending = _pending;
+            pending.Clear();
+            pending.Push(index);
+            while (pending.Count > 0)
+            {
+                var i = pending.Peek();
+                if (_at[i] == size)
+                {
+                    pending.Pop();
+                    continue;
+                }
+
+                ref readonly var step = ref _steps[i];
+                var operands = step.Kind switch
+                {
+                    SizeStep.Variable or SizeStep.Constant => 0,
+                    SizeStep.Spatial or SizeStep.AtLeastOne or SizeStep.ScaleFloor => 1,
+                    _ => 2,
+                };
+                var ready = true;
+                if (operands >= 1 && _at[step.A] != size)
+                {
+                    pending.Push(step.A);
+                    ready = false;
+                }
+
+                if (operands == 2 && _at[step.B] != size)
+                {
+                    pending.Push(step.B);
+                    ready = false;
+                }
+
+                if (!ready)
+                {
+                    continue;
+                }
+
+                _values[i] = SizeTrace.Evaluate(step, operands >= 1 ? _values[step.A] : 0, operands == 2 ? _values[step.B] : 0, size, out _outcomes[i]);
+                _at[i] = size;
+                pending.Pop();
+            }
+        }
     }
 
     private static long Evaluate(in Step step, long a, long b, long size, out int outcome)
@@ -445,7 +549,7 @@ internal sealed class SizeTrace
             case SizeStep.Constant:
                 return step.Constant;
             case SizeStep.Spatial:
-                return ShapeAlgebra.SpatialSize(step.Geometry!, step.Dimension, a, step.Semantics, out outcome);
+                return step.Plan!.Evaluate(a, out outcome);
             case SizeStep.AtLeastOne:
                 outcome = a >= 1 ? 0 : 1;
                 return a;
@@ -484,7 +588,7 @@ internal sealed class SizeTrace
         return 0;
     }
 
-    private readonly struct Step
+    internal readonly struct Step
     {
         public Step(SizeStep kind, int a, int b, long constant, LayerGeometry? geometry, int dimension)
         {
@@ -510,5 +614,8 @@ internal sealed class SizeTrace
         public int Dimension { get; }
 
         public OutputPaddingSemantics Semantics { get; init; }
+
+        /// <summary>A spatial step's arithmetic, compiled once.</summary>
+        public ShapeAlgebra.SpatialPlan? Plan { get; init; }
     }
 }

@@ -17,12 +17,21 @@ public sealed record TensorShape(EquatableArray<long> Dims)
     public long this[int index] => Dims[index];
 
     /// <summary>The last <paramref name="spatialRank"/> dimensions.</summary>
-    public long[] Spatial(int spatialRank) => Dims.Skip(Rank - spatialRank).ToArray();
+    public long[] Spatial(int spatialRank)
+    {
+        var spatial = new long[Math.Max(0, Math.Min(spatialRank, Rank))];
+        for (var i = 0; i < spatial.Length; i++)
+        {
+            spatial[i] = Dims[Rank - spatial.Length + i];
+        }
+
+        return spatial;
+    }
 
     /// <summary>A copy with the last dimensions replaced by <paramref name="spatial"/> and the channel dimension set.</summary>
     public TensorShape WithChannelsAndSpatial(long channels, IReadOnlyList<long> spatial)
     {
-        var dims = Dims.ToArray();
+        var dims = Dims.AsImmutableArray().ToArray();
         var channelIndex = dims.Length - spatial.Count - 1;
         dims[channelIndex] = channels;
         for (var i = 0; i < spatial.Count; i++)
@@ -36,7 +45,7 @@ public sealed record TensorShape(EquatableArray<long> Dims)
     /// <summary>A copy with the last dimensions replaced by <paramref name="spatial"/>.</summary>
     public TensorShape WithSpatial(IReadOnlyList<long> spatial)
     {
-        var dims = Dims.ToArray();
+        var dims = Dims.AsImmutableArray().ToArray();
         for (var i = 0; i < spatial.Count; i++)
         {
             dims[dims.Length - spatial.Count + i] = spatial[i];

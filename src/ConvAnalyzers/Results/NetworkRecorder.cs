@@ -54,6 +54,11 @@ internal sealed class NetworkRecorder
     /// <summary>True for a free-size probe's recorder: only judged, never reported, so no arithmetic text is written.</summary>
     public bool Probe { get; init; }
 
+    /// <summary>A probe's first sibling: later probes of one state take its module keys instead of walking the tree again.</summary>
+    public NetworkRecorder? Template { get; init; }
+
+    private int _root;
+
     private Dictionary<int, string> _keys = new();
 
     private Dictionary<int, string> _creations = new();
@@ -98,6 +103,16 @@ internal sealed class NetworkRecorder
     /// <summary>Sets the keys as TorchSharp's <c>named_modules()</c> of <paramref name="root"/> gives them.</summary>
     public void SetRoot(State state, RefValue root, System.Func<ITypeSymbol, bool> isModuleType)
     {
+        if (Template is { } template && template._root == root.Id)
+        {
+            // A free-size probe on a copy of the template's state: the same module tree, so the same keys.
+            _keys = template._keys;
+            _creations = template._creations;
+            _root = root.Id;
+            return;
+        }
+
+        _root = root.Id;
         _keys = new Dictionary<int, string>();
         _creations = new Dictionary<int, string>();
         Walk(state, root, string.Empty, isModuleType, 0);
@@ -162,13 +177,26 @@ internal sealed class NetworkRecorder
             ? (KeyOf(CurrentModule) is { Length: > 0 } key and not "?" ? key + " = " + creation : creation)
             : string.Empty;
 
-    public void Layer(LayerRecord record) => Layers.Add(record with { Owner = OwnerLabel });
+    public void Layer(LayerRecord record)
+    {
+        Layers.Add(record with { Owner = OwnerLabel });
+        if (Probe && record.Certain && record.Outcome is { IsValid: false })
+        {
+            throw new ProbeDecided();
+        }
+    }
 
     public void Pair(LayerSite decoder, string context, PendingPair encoder, long[] decoderInput, long[] decoderOutput, bool certain) =>
         Pairs.Add(new PairRecord(decoder, context, InputLabel, encoder, decoderInput, decoderOutput, certain) { Owner = OwnerLabel });
 
-    public void Op(SyntaxNode syntax, string id, string message, bool certain, SyntaxNode? layer = null) =>
+    public void Op(SyntaxNode syntax, string id, string message, bool certain, SyntaxNode? layer = null)
+    {
         Ops.Add(new OpRecord(syntax, id, InputLabel, message, certain) { Layer = layer });
+        if (Probe && certain)
+        {
+            throw new ProbeDecided();
+        }
+    }
 
     /// <summary>Where the lists stand now: the records a run adds after this are its own.</summary>
     public RecorderMarks Mark() => new(Layers.Count, Pairs.Count, Ops.Count, Unknowns.Count, Outputs.Count);
@@ -223,4 +251,12 @@ internal readonly record struct RecorderMarks(int Layers, int Pairs, int Ops, in
             r.Outputs[i] = r.Outputs[i] with { Input = label };
         }
     }
+}
+
+/// <summary>
+/// Ends a free-size probe at its first layer or operation that fails on every path: TorchSharp throws there, so the
+/// probe's judgement (rejected by it) cannot change after it, and the rest of forward is not run.
+/// </summary>
+internal sealed class ProbeDecided : System.Exception
+{
 }
