@@ -158,8 +158,8 @@ public static class FreeSizeSources
 
     /// <summary>
     /// A one-level U-Net that pads the up-sampled map to its skip when an odd size left it a row short: control flow on
-    /// the size, followed per size. TorchSharp runs odd sizes too, but there the up-convolution misses what its encoder
-    /// layer received (CONV005), so they are not accepted: the libtorch test checks they run with that mis-shape.
+    /// the size, followed per size. The pad gives the encoder layer's size back, so odd sizes are accepted like even
+    /// ones (no CONV005): every size from 2 up, which the libtorch test runs.
     /// </summary>
     public const string PaddedUNet = Usings + """
         [ConvAnalyzers.InputShape(-1, 1, -1, -1)]

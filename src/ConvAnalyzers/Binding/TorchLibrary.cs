@@ -712,6 +712,7 @@ internal sealed class TorchLibrary : ILibraryModel
 
             var outcome = TensorOps.Interpolate(shape, size?.Select(v => v!.Value).ToList(), scale?.Select(v => v!.Value).ToList());
             var site1 = new LayerSite(operation.Syntax, name, ModuleRule.Neutral, null, args.ToImmutableDictionary(), null);
+            ResizedToEncoder(input, outcome);
             RecordOp(site1, context, input, outcome, interpreter.IsCertain(frame, state));
             return FromOp(outcome, input, operation, frame, interpreter, state);
         }
@@ -721,6 +722,7 @@ internal sealed class TorchLibrary : ILibraryModel
             // The pads as numbers (a pad computed from a traced size keeps its trace).
             var outcome = TensorOps.Pad(padded, pads.Select(p => ((NumberValue)p).Integer).ToList());
             var site = new LayerSite(operation.Syntax, name, ModuleRule.Neutral, null, ImmutableDictionary<string, Value>.Empty, null);
+            ResizedToEncoder(input, outcome);
             RecordOp(site, context, input, outcome, interpreter.IsCertain(frame, state));
             return FromOp(outcome, input, operation, frame, interpreter, state);
         }
@@ -730,6 +732,38 @@ internal sealed class TorchLibrary : ILibraryModel
             ? input.UnknownReason ?? "its input's shape is unknown"
             : $"functional.{name} is not in the layer table");
         return TensorValue.Unknown($"functional.{name} is not modelled");
+    }
+
+    /// <summary>
+    /// A ConvTranspose's output padded or interpolated to exactly what its encoder layer received (the U-Net idiom
+    /// <c>pad(up(x), [0, skip.shape[3] - u.shape[3], ...])</c>): the forward gives the encoder's size back itself, so the
+    /// pair is not a mismatch (no CONV005) and its size is accepted.
+    /// </summary>
+    private void ResizedToEncoder(TensorValue input, OpOutcome outcome)
+    {
+        if (outcome.Shape is not { } result || input.Producer is not { Geometry: { Kind: LayerKind.ConvTranspose } g } producer)
+        {
+            return;
+        }
+
+        if (Recorder.LatestPair(producer) is not { } pair)
+        {
+            return;
+        }
+
+        var encoder = pair.Encoder.Dims ?? Dim.From(pair.Encoder.Spatial);
+        var rank = encoder.Length;
+        var back = result.Length >= rank && rank == g.SpatialRank;
+        for (var d = 0; back && d < rank; d++)
+        {
+            var size = result[result.Length - rank + d];
+            back = size.IsKnown && encoder[d].IsKnown && size.Equals(encoder[d]);
+        }
+
+        if (back)
+        {
+            Recorder.Drop(pair);
+        }
     }
 
     private void RecordOp(LayerSite site, string context, TensorValue input, OpOutcome outcome, bool certain)

@@ -59,6 +59,8 @@ internal sealed class NetworkRecorder
 
     private int _root;
 
+    private readonly Dictionary<LayerSite, PairRecord> _latestPairs = new();
+
     private Dictionary<int, string> _keys = new();
 
     private Dictionary<int, string> _creations = new();
@@ -106,12 +108,14 @@ internal sealed class NetworkRecorder
         if (Template is { } template && template._root == root.Id)
         {
             // A free-size probe on a copy of the template's state: the same module tree, so the same keys.
+            _latestPairs.Clear();
             _keys = template._keys;
             _creations = template._creations;
             _root = root.Id;
             return;
         }
 
+        _latestPairs.Clear();
         _root = root.Id;
         _keys = new Dictionary<int, string>();
         _creations = new Dictionary<int, string>();
@@ -186,8 +190,27 @@ internal sealed class NetworkRecorder
         }
     }
 
-    public void Pair(LayerSite decoder, string context, PendingPair encoder, long[] decoderInput, long[] decoderOutput, bool certain) =>
-        Pairs.Add(new PairRecord(decoder, context, InputLabel, encoder, decoderInput, decoderOutput, certain) { Owner = OwnerLabel });
+    public void Pair(LayerSite decoder, string context, PendingPair encoder, long[] decoderInput, long[] decoderOutput, bool certain)
+    {
+        var pair = new PairRecord(decoder, context, InputLabel, encoder, decoderInput, decoderOutput, certain) { Owner = OwnerLabel };
+        Pairs.Add(pair);
+        _latestPairs[decoder] = pair;
+    }
+
+    /// <summary>The pair the decoder layer made last in the current root's run, if any.</summary>
+    public PairRecord? LatestPair(LayerSite decoder) => _latestPairs.TryGetValue(decoder, out var pair) ? pair : null;
+
+    /// <summary>Forgets a pair of the current run (its decoder's output was resized to the encoder's size).</summary>
+    public void Drop(PairRecord pair)
+    {
+        var index = Pairs.LastIndexOf(pair);
+        if (index >= 0)
+        {
+            Pairs.RemoveAt(index);
+        }
+
+        _latestPairs.Remove(pair.Decoder);
+    }
 
     public void Op(SyntaxNode syntax, string id, string message, bool certain, SyntaxNode? layer = null)
     {

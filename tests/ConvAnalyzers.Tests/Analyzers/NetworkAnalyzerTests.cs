@@ -259,6 +259,33 @@ public sealed class NetworkAnalyzerTests
         Assert.Contains("= 30, but its encoder layer MaxPool2d received 31", Assert.Single(diagnostics, d => d.Id == "CONV005").GetMessage());
         Assert.Contains("[1,64,30,30] and [1,64,31,31]", Assert.Single(diagnostics, d => d.Id == "CONV010").GetMessage());
     }
+    /// <summary>
+    /// The U-Net idiom that pads the up-sampled map to its skip: on an odd size the up-convolution gives a row less than
+    /// its encoder layer received, but the forward pads it back before the join, so TorchSharp runs it with the right
+    /// shape: no CONV005 (a Warning there would be one on code that runs). Without the pad the same size is CONV005.
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task An_up_sampled_map_padded_to_its_skip_is_no_decoder_mismatch(bool pads)
+    {
+        var source = TestSources.FreeSizeSources.PaddedUNet.Replace("InputShape(-1, 1, -1, -1)", "InputShape(1, 1, 33, 33)");
+        if (!pads)
+        {
+            source = source.Replace("u = nn.functional.pad(u, new long[] { 0, e.shape[3] - u.shape[3], 0, e.shape[2] - u.shape[2] });", "u = nn.functional.relu(u);");
+        }
+
+        var diagnostics = await Diagnostics(source);
+        if (pads)
+        {
+            Assert.DoesNotContain(diagnostics, d => d.Severity >= DiagnosticSeverity.Warning);
+        }
+        else
+        {
+            Assert.Contains("= 32, but its encoder layer MaxPool2d received 33", Assert.Single(diagnostics, d => d.Id == "CONV005").GetMessage());
+        }
+    }
+
     private const string Stages = """
         public sealed class BasicBlock : nn.Module<Tensor, Tensor>
         {
