@@ -307,6 +307,9 @@ internal static class FreeSizeSweep
         public long MatchTicks { get; set; }
 
         public List<string> Broken { get; } = new();
+
+        /// <summary>Why sizes were judged unknown (a finding on some paths, an unknown layer or output).</summary>
+        public List<string> Unknown { get; } = new();
     }
 
     /// <summary>
@@ -448,6 +451,13 @@ internal static class FreeSizeSweep
                 var decoder = verdict == SizeVerdict.Accepted && output!.Length == dims.Length
                     && (returned.Any(r => r) || recorder.Layers.Any(l => l.Site.Geometry is { } g && (MirrorPairing.Upsamples(g) || g.Kind == LayerKind.Upsample)));
                 judged = new Judged(verdict, rejecter, returned, kind, decoder);
+                if (verdict == SizeVerdict.Unknown && totals is not null)
+                {
+                    totals.Unknown.Add($"size {size}: " + string.Join("; ", recorder.Unknowns.Select(u => $"{u.Site.Name}: {u.Reason}")
+                        .Concat(recorder.Layers.Where(l => l.Outcome is { IsValid: false }).Select(l => $"{l.Site.Name} fails on some paths"))
+                        .Concat(recorder.Ops.Select(o => $"{o.DiagnosticId} on some paths: {o.Message}"))
+                        .Concat(recorder.Outputs.Select(o => $"output {Dim.Format(o.Output?.Shape ?? [])} certain {o.Certain}"))));
+                }
             }
             finally
             {

@@ -188,6 +188,13 @@ public static partial class TensorOps
             }
         }
 
+        if (inferred >= 0 && inputSymbols.Count == 1 && !inputUnknown && !sizesOpen && inputKnown is long elements && sizesKnown is long others
+            && elements > 0 && IsZero(SizeTrace.Combine(SizeStep.Subtract, inputTraced, sizesTraced, elements - others)))
+        {
+            // N·k elements into sizes whose known product is k: the inferred size is N itself (x.view(-1, 16, 4, 4) keeps the batch).
+            return OpOutcome.Of(WithInferred(sizes, inferred, Dim.Named(inputSymbols[0])));
+        }
+
         if (inputKnown is not long inCount || sizesKnown is not long outCount || inputUnknown || sizesOpen || inputSymbols.Count > 0)
         {
             // Not provable either way: if the call succeeds, its shape is the sizes asked for.

@@ -50,6 +50,15 @@ public sealed class TensorOpsTests
     }
 
     [Fact]
+    public void View_with_minus_one_first_infers_the_batch_symbol_when_the_rest_holds_every_other_element()
+    {
+        // A VAE decoder's x.view(-1, 16, 4, 4) on [N, 256]: the inferred size is N itself.
+        Assert.Equal(S(N, 16, 4, 4), Shape(TensorOps.View(S(N, 256), K(-1, 16, 4, 4))));
+        // N·512 elements into [-1, 16, 4, 4] would be 2·N: not a symbol the analysis has, so it stays unknown.
+        Assert.True(TensorOps.View(S(N, 512), K(-1, 16, 4, 4)).Shape![0].IsUnknown);
+    }
+
+    [Fact]
     public void View_with_the_wrong_element_count_fails_in_TorchSharps_words_with_the_arithmetic()
     {
         var failure = Failure(TensorOps.View(K(4, 25), K(2, -1, 7)), "CONV004", "shape '[2, -1, 7]' is invalid for input of size 100");
