@@ -381,7 +381,7 @@ internal static class FreeSizeSweep
 
             public long Held { get; } = held;
 
-            public List<(SizeTrace Trace, Judged Judged)> Traces { get; } = new();
+            public List<Replayable> Traces { get; } = new();
 
             /// <summary>The steps of the family's traces, each evaluated once per size.</summary>
             public SizeTrace.SizeTable Table { get; } = new();
@@ -391,6 +391,14 @@ internal static class FreeSizeSweep
         }
 
         public readonly record struct Judged(SizeVerdict Verdict, RejectedBy? Rejecter, bool[] Returned, Rejection Kind, bool Decoder);
+
+        /// <summary>A kept trace and the judgement of its run.</summary>
+        public sealed class Replayable(SizeTrace trace, Judged judged)
+        {
+            public SizeTrace Trace { get; } = trace;
+
+            public Judged Judged { get; } = judged;
+        }
 
         public Judged Judge(Family family, Dim[] template, long size)
         {
@@ -476,7 +484,7 @@ internal static class FreeSizeSweep
 
             if (trace is { Broken: false } && judged.Verdict != SizeVerdict.Unknown)
             {
-                traces.Add((trace, judged));
+                traces.Add(new Replayable(trace, judged));
                 if (totals is not null)
                 {
                     totals.Steps += trace.Count;

@@ -126,11 +126,13 @@ internal sealed class SizeTrace
             return false;
         }
 
+        // The entries are in the order the run made them, so each one's operands come before it: one pass, no recursion.
         var table = _table;
-        for (var i = 0; i < _entries.Count; i++)
+        var entries = _entries;
+        var expected = _expected;
+        for (var i = 0; i < entries.Count; i++)
         {
-            table.Evaluate(_entries[i], size, out var outcome);
-            if (outcome != _expected[i])
+            if (table.Next(entries[i], size) != expected[i])
             {
                 return false;
             }
@@ -490,6 +492,24 @@ internal sealed class SizeTrace
 
             outcome = _outcomes[index];
             return _values[index];
+        }
+
+        /// <summary>
+        /// The outcome of a step at <paramref name="size"/> whose operands are already evaluated at that size (a trace's
+        /// entries in their order): the replay's inner loop.
+        /// </summary>
+        public int Next(int index, long size)
+        {
+            if (_at[index] != size)
+            {
+                ref readonly var step = ref _steps[index];
+                var a = step.Kind is SizeStep.Variable or SizeStep.Constant ? 0 : _values[step.A];
+                var b = step.Kind is SizeStep.Variable or SizeStep.Constant or SizeStep.Spatial or SizeStep.AtLeastOne or SizeStep.ScaleFloor ? 0 : _values[step.B];
+                _values[index] = SizeTrace.Evaluate(step, a, b, size, out _outcomes[index]);
+                _at[index] = size;
+            }
+
+            return _outcomes[index];
         }
 
         /// <summary>The step and the operands it needs at <paramref name="size"/>, without recursion (a trace may chain thousands of layers).</summary>
