@@ -85,6 +85,24 @@ if (args.Length == 2 && args[0] == "profile-free-sizes")
     return;
 }
 
+if (args.Length == 2 && args[0] == "free-sizes-check")
+{
+    // The three solutions of free-sizes-cost: compiler errors and what the analyzers report, per ID.
+    foreach (var (name, trees) in new[] { ("without", SyntheticSolution.Files(int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture))),
+        ("with", SyntheticSolution.Files(int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture), freeSizes: true)),
+        ("at size 64", SyntheticSolution.Files(int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture), freeSizes: true, concrete: true)) })
+    {
+        var compilation = SyntheticSolution.Create(trees, withTorchSharp: true);
+        var errors = compilation.GetDiagnostics().Where(d => d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error).ToList();
+        var found = Microsoft.CodeAnalysis.Diagnostics.DiagnosticAnalyzerExtensions.WithAnalyzers(compilation,
+            [new ConvAnalyzers.Analyzers.LayerAnalyzer(), new ConvAnalyzers.Analyzers.NetworkAnalyzer()]).GetAnalyzerDiagnosticsAsync().GetAwaiter().GetResult();
+        Console.WriteLine($"{name}: {errors.Count} compiler errors{(errors.Count > 0 ? " (" + errors[0] + ")" : string.Empty)}; analyzers: "
+            + string.Join(", ", found.GroupBy(d => d.Id).OrderBy(g => g.Key).Select(g => $"{g.Key} {g.Count()}")));
+    }
+
+    return;
+}
+
 if (args.Length == 3 && args[0] == "free-sizes-cost")
 {
     // The CONV011 set's cost: the analyzers' callback time on the synthetic solution with and without free-size networks.

@@ -49,8 +49,8 @@ public static class SyntheticSolution
             .Where(p => p.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) && (withTorchSharp || !Path.GetFileName(p).StartsWith("TorchSharp", StringComparison.Ordinal)))
             .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p)).ToImmutableArray();
         var usings = withTorchSharp
-            ? "global using System; global using System.Collections.Generic; global using TorchSharp; global using static TorchSharp.torch;"
-            : "global using System; global using System.Collections.Generic;";
+            ? "global using System; global using System.Collections.Generic; global using System.Linq; global using TorchSharp; global using static TorchSharp.torch;"
+            : "global using System; global using System.Collections.Generic; global using System.Linq;";
         var all = withTorchSharp ? trees : trees.Where(t => !t.ToString().Contains("nn.", StringComparison.Ordinal));
         return CSharpCompilation.Create("Synthetic", all.Append(CSharpSyntaxTree.ParseText(usings, Options, "Usings.cs")), references,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
