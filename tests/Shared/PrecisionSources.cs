@@ -537,6 +537,28 @@ public static class PrecisionSources
                 public override Tensor forward(Tensor x) => body.forward(x);
             }
             """, NoFinding),
+        ["Free_sizes_on_a_Sequential_of_5000_layers"] = new(Usings + """
+            [ConvAnalyzers.InputShape(-1, 8, -1, -1)]
+            public sealed class DeepFree : nn.Module<Tensor, Tensor>
+            {
+                private readonly nn.Module<Tensor, Tensor> body;
+
+                public DeepFree() : base(nameof(DeepFree))
+                {
+                    var layers = new List<nn.Module<Tensor, Tensor>>();
+                    for (var i = 0; i < 2_500; i++)
+                    {
+                        layers.Add(nn.Conv2d(8, 8, 3, stride: i % 500 == 499 ? 2 : 1, padding: 1));
+                        layers.Add(nn.ReLU());
+                    }
+
+                    body = nn.Sequential(layers);
+                    RegisterComponents();
+                }
+
+                public override Tensor forward(Tensor x) => body.forward(x);
+            }
+            """, NoFinding),
         ["Sequential_of_5000_layers_written_out"] = new(Usings + $$"""
             [ConvAnalyzers.InputShape(1, 8, 16, 16)]
             public sealed class DeepLiteral : nn.Module<Tensor, Tensor>

@@ -331,6 +331,12 @@ internal static class FreeSizeSweep
             _cancellationToken = cancellationToken;
         }
 
+        /// <summary>Trace steps one judge may evaluate over all its sizes (about half a second) before it gives no answer.</summary>
+        public const long ReplayBudget = 100_000_000;
+
+        /// <summary>Trace steps evaluated so far (at most, per trace tried, its length).</summary>
+        public long Replayed { get; private set; }
+
         /// <summary>Interpreter steps spent on runs so far.</summary>
         public long Spent { get; private set; }
 
@@ -410,6 +416,13 @@ internal static class FreeSizeSweep
             {
                 // The last trace that matched first: neighbouring sizes mostly take one path.
                 var t = k == 0 ? family.LastHit : k <= family.LastHit ? k - 1 : k;
+                Replayed += traces[t].Trace.Count;
+                if (Replayed > ReplayBudget)
+                {
+                    // Many long paths: the sweep gives no answer rather than run on.
+                    return new Judged(SizeVerdict.Unknown, null, [], Rejection.None, false);
+                }
+
                 if (traces[t].Trace.Matches(size))
                 {
                     family.LastHit = t;
