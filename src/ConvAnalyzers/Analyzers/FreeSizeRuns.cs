@@ -392,6 +392,12 @@ internal static class FreeSizeSweep
             /// <summary>The steps of the family's traces, each evaluated once per size.</summary>
             public SizeTrace.SizeTable Table { get; } = new();
 
+            /// <summary>How many remainders <see cref="ByResidue"/> tells apart (a power of two).</summary>
+            public const int Residues = 64;
+
+            /// <summary>Per size mod <see cref="Residues"/>: one more than the trace that matched last (0 for none).</summary>
+            public int[] ByResidue { get; } = new int[Residues];
+
             /// <summary>The trace that matched last (tried first).</summary>
             public int LastHit { get; set; }
         }
@@ -412,10 +418,13 @@ internal static class FreeSizeSweep
             var traces = family.Traces;
             var totals = Totals;
             var started = totals is null ? 0 : System.Diagnostics.Stopwatch.GetTimestamp();
+            // First the trace that matched the last size with the same remainder mod 64 (strided networks repeat with
+            // their strides' product), then the last one that matched, then the rest: only the order of the tries.
+            var predicted = family.ByResidue[size & (Family.Residues - 1)] - 1;
+            var first = predicted >= 0 ? predicted : family.LastHit;
             for (var k = 0; k < traces.Count; k++)
             {
-                // The last trace that matched first: neighbouring sizes mostly take one path.
-                var t = k == 0 ? family.LastHit : k <= family.LastHit ? k - 1 : k;
+                var t = k == 0 ? first : k <= first ? k - 1 : k;
                 Replayed += traces[t].Trace.Count;
                 if (Replayed > ReplayBudget)
                 {
@@ -426,6 +435,7 @@ internal static class FreeSizeSweep
                 if (traces[t].Trace.Matches(size))
                 {
                     family.LastHit = t;
+                    family.ByResidue[size & (Family.Residues - 1)] = t + 1;
                     Replays++;
                     if (totals is not null)
                     {
@@ -504,6 +514,7 @@ internal static class FreeSizeSweep
                 }
 
                 family.LastHit = traces.Count - 1;
+                family.ByResidue[size & (Family.Residues - 1)] = traces.Count;
             }
             else if (trace is { BrokenBy: { } why })
             {
