@@ -39,7 +39,8 @@ internal sealed class LayerSite
 
     public override bool Equals(object? obj) => ReferenceEquals(this, obj);
 
-    public LayerSite(SyntaxNode call, string name, ModuleRule rule, LayerGeometry? geometry, ImmutableDictionary<string, Value> arguments, string? unknownReason)
+    /// <param name="arguments">Not copied: the caller hands over a dictionary nothing changes afterwards.</param>
+    public LayerSite(SyntaxNode call, string name, ModuleRule rule, LayerGeometry? geometry, IReadOnlyDictionary<string, Value> arguments, string? unknownReason)
     {
         Call = call;
         Name = name;
@@ -60,7 +61,7 @@ internal sealed class LayerSite
     public LayerGeometry? Geometry { get; }
 
     /// <summary>The argument value per parameter, by PyTorch's name (<c>in_channels</c>, <c>output_padding</c>).</summary>
-    public ImmutableDictionary<string, Value> Arguments { get; }
+    public IReadOnlyDictionary<string, Value> Arguments { get; }
 
     /// <summary>For <see cref="ModuleRule.Op"/>: the shape rule with this call's arguments; null when one of them is unknown.</summary>
     public System.Func<Dim[], OpOutcome>? Op { get; init; }

@@ -333,26 +333,26 @@ internal sealed class TorchLibrary : ILibraryModel
         {
             var hasPaddingEnum = method.Parameters.Any(p => p.Name == "padding" && SymbolEqualityComparer.Default.Equals(p.Type, _paddingEnum));
             var (geometry, unknown) = GeometryBuilder.Build(row.Kind, row.Rank, args, hasPaddingEnum);
-            var site = new LayerSite(operation.Syntax, name, ModuleRule.Geometry, geometry, args.ToImmutableDictionary(), unknown);
+            var site = new LayerSite(operation.Syntax, name, ModuleRule.Geometry, geometry, args, unknown);
             return interpreter.New(state, new LibraryObject(new LayerModule(site)), operation.Syntax);
         }
 
         if (LayerTable.OpModules.TryGetValue(name, out var rule))
         {
             var op = rule(args);
-            var site = new LayerSite(operation.Syntax, name, ModuleRule.Op, null, args.ToImmutableDictionary(), null) { Op = op, Scope = state.Locals };
+            var site = new LayerSite(operation.Syntax, name, ModuleRule.Op, null, args, null) { Op = op, Scope = state.Locals };
             return interpreter.New(state, new LibraryObject(new LayerModule(site)), operation.Syntax);
         }
 
         if (NeutralFactories.Contains(name))
         {
-            var site = new LayerSite(operation.Syntax, name, ModuleRule.Neutral, null, args.ToImmutableDictionary(), null);
+            var site = new LayerSite(operation.Syntax, name, ModuleRule.Neutral, null, args, null);
             return interpreter.New(state, new LibraryObject(new LayerModule(site)), operation.Syntax);
         }
 
         if (IsModuleType(method.ReturnType))
         {
-            var site = new LayerSite(operation.Syntax, name, ModuleRule.Neutral, null, args.ToImmutableDictionary(), $"nn.{name} is not in the layer table");
+            var site = new LayerSite(operation.Syntax, name, ModuleRule.Neutral, null, args, $"nn.{name} is not in the layer table");
             return interpreter.New(state, new LibraryObject(new LayerModule(site) { }), operation.Syntax) is var value ? MarkUnmodelled(state, value, name) : null;
         }
 
@@ -688,7 +688,7 @@ internal sealed class TorchLibrary : ILibraryModel
         {
             var args = Named(state, method, arguments);
             var (geometry, unknown) = GeometryBuilder.Build(row.Kind, row.Rank, args, false);
-            var site = new LayerSite(operation.Syntax, name, ModuleRule.Geometry, geometry, args.ToImmutableDictionary(), unknown);
+            var site = new LayerSite(operation.Syntax, name, ModuleRule.Geometry, geometry, args, unknown);
             return ApplyLayer(interpreter, frame, state, site, context, input, null);
         }
 
@@ -705,13 +705,13 @@ internal sealed class TorchLibrary : ILibraryModel
             var scale = GeometryBuilder.Items(args.TryGetValue("scale_factor", out var f) ? f : null)?.Select(v => v.AsReal()).ToList();
             if ((size is null || size.Any(v => v is null)) && (scale is null || scale.Any(v => v is null)))
             {
-                var site0 = new LayerSite(operation.Syntax, name, ModuleRule.Neutral, null, args.ToImmutableDictionary(), "interpolate's size and scale_factor are unknown");
+                var site0 = new LayerSite(operation.Syntax, name, ModuleRule.Neutral, null, args, "interpolate's size and scale_factor are unknown");
                 Recorder.Unknown(site0, context, site0.UnknownReason!);
                 return TensorValue.Unknown("interpolate's size is unknown");
             }
 
             var outcome = TensorOps.Interpolate(shape, size?.Select(v => v!.Value).ToList(), scale?.Select(v => v!.Value).ToList());
-            var site1 = new LayerSite(operation.Syntax, name, ModuleRule.Neutral, null, args.ToImmutableDictionary(), null);
+            var site1 = new LayerSite(operation.Syntax, name, ModuleRule.Neutral, null, args, null);
             ResizedToEncoder(input, outcome);
             RecordOp(site1, context, input, outcome, interpreter.IsCertain(frame, state));
             return FromOp(outcome, input, operation, frame, interpreter, state);
