@@ -128,12 +128,7 @@ public class AnalyzerBenchmarks
     {
         var compilation = SyntheticSolution.Create(SyntheticSolution.Files(files), withTorchSharp: true);
         _ = compilation.GetDiagnostics();
-        var context = new IsolatedContext(Path.GetFullPath(otherAssembly));
-        var other = context.LoadFromAssemblyPath(Path.GetFullPath(otherAssembly));
-        ImmutableArray<DiagnosticAnalyzer> Theirs() => other.GetTypes()
-            .Where(t => t.Name is "LayerAnalyzer" or "NetworkAnalyzer" && typeof(DiagnosticAnalyzer).IsAssignableFrom(t)).OrderBy(t => t.Name, StringComparer.Ordinal)
-            .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!).ToImmutableArray();
-        ImmutableArray<DiagnosticAnalyzer> Ours() => ImmutableArray.Create<DiagnosticAnalyzer>(new LayerAnalyzer(), new NetworkAnalyzer());
+        ImmutableArray<DiagnosticAnalyzer> Theirs() => AnalyzersOf(otherAssembly);
 
         long lastAllocated = 0;
         var lastSplit = string.Empty;
@@ -192,6 +187,21 @@ public class AnalyzerBenchmarks
             + $"the other {Median(theirs):F0} ms ({Median(theirs) / Median(none):P1}); ratio of the runs' ratios {Median(ratios):F2} (min {ratios.Min():F2}, max {ratios.Max():F2})");
     }
 
+    /// <summary>This build's LayerAnalyzer and NetworkAnalyzer.</summary>
+    public static ImmutableArray<DiagnosticAnalyzer> Ours() => ImmutableArray.Create<DiagnosticAnalyzer>(new LayerAnalyzer(), new NetworkAnalyzer());
+
+    /// <summary>New instances of LayerAnalyzer and NetworkAnalyzer from another build's ConvAnalyzers.dll (loaded once, on its own).</summary>
+    public static ImmutableArray<DiagnosticAnalyzer> AnalyzersOf(string assembly)
+    {
+        var path = Path.GetFullPath(assembly);
+        var other = Loaded.GetOrAdd(path, p => new IsolatedContext(p).LoadFromAssemblyPath(p));
+        return other.GetTypes()
+            .Where(t => t.Name is "LayerAnalyzer" or "NetworkAnalyzer" && typeof(DiagnosticAnalyzer).IsAssignableFrom(t)).OrderBy(t => t.Name, StringComparer.Ordinal)
+            .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!).ToImmutableArray();
+    }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, System.Reflection.Assembly> Loaded = new();
+
     /// <summary>Loads another build of ConvAnalyzers.dll beside this one; Roslyn and everything else come from this process.</summary>
     private sealed class IsolatedContext(string path) : System.Runtime.Loader.AssemblyLoadContext(isCollectible: false)
     {
@@ -200,8 +210,11 @@ public class AnalyzerBenchmarks
     }
 
     /// <summary>Runs ConvAnalyzers' analyzers alone on a copy of <paramref name="compilation"/>; the count of their diagnostics.</summary>
-    public static int Run(Compilation compilation, bool concurrent = true) =>
-        compilation.Clone().WithAnalyzers([new LayerAnalyzer(), new NetworkAnalyzer()], new CompilationWithAnalyzersOptions(
+    public static int Run(Compilation compilation, bool concurrent = true) => Run(compilation, Ours(), concurrent);
+
+    /// <summary>Runs <paramref name="analyzers"/> alone on a copy of <paramref name="compilation"/>; the count of their diagnostics.</summary>
+    public static int Run(Compilation compilation, ImmutableArray<DiagnosticAnalyzer> analyzers, bool concurrent = true) =>
+        compilation.Clone().WithAnalyzers(analyzers, new CompilationWithAnalyzersOptions(
                 new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty), null, concurrentAnalysis: concurrent, logAnalyzerExecutionTime: false))
             .GetAnalyzerDiagnosticsAsync().GetAwaiter().GetResult().Length;
 

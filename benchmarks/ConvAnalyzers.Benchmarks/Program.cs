@@ -16,19 +16,28 @@ if (args.Length == 3 && args[0] == "write-solution")
     return;
 }
 
-if (args.Length is 3 or 4 && args[0] == "profile-analyzers")
+if (args.Length is 3 or 4 or 5 && args[0] == "profile-analyzers")
 {
-    // For a profiler (dotnet-trace collect -- <this> profile-analyzers <files> <runs> [sequential]): ConvAnalyzers on
-    // the synthetic solution with TorchSharp, run repeatedly so that the analyzers dominate the trace.
+    // For a profiler (dotnet-trace collect -- <this> profile-analyzers <files> <runs> [sequential|concurrent] [ConvAnalyzers.dll]):
+    // ConvAnalyzers on the synthetic solution with TorchSharp, run repeatedly so that the analyzers dominate the trace.
+    // A fifth argument profiles the analyzers of another build (its ConvAnalyzers.dll) the same way.
     var compilation = SyntheticSolution.Create(SyntheticSolution.Files(int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture)), withTorchSharp: true);
     _ = compilation.GetDiagnostics();
+    var analyzers = args.Length == 5 ? AnalyzerBenchmarks.AnalyzersOf(args[4]) : AnalyzerBenchmarks.Ours();
     for (var run = 0; run < int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture); run++)
     {
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        var found = AnalyzerBenchmarks.Run(compilation, concurrent: args.Length == 3 || args[3] != "sequential");
+        var found = AnalyzerBenchmarks.Run(compilation, analyzers, concurrent: args.Length == 3 || args[3] != "sequential");
         Console.WriteLine($"run {run}: {found} diagnostics, {watch.ElapsedMilliseconds} ms");
     }
 
+    return;
+}
+
+if (args.Length == 2 && args[0] == "profile-cpu")
+{
+    // The CPU a profile of profile-analyzers shows for the analyzers: their callbacks and the driver's work for them.
+    ConvAnalyzers.Benchmarks.ProfileCpu.Print(args[1]);
     return;
 }
 
@@ -45,16 +54,32 @@ if (args.Length == 2 && args[0] == "free-sizes-each")
         var compilation = SyntheticSolution.Create(SyntheticSolution.Files(0).Append(tree).ToList(), withTorchSharp: true);
         _ = compilation.GetDiagnostics();
         var times = new List<double>();
+        var cpus = new List<double>();
+        long allocated = 0;
         var totals = new ConvAnalyzers.Analyzers.FreeSizeSweep.SizeJudgeTotals();
-        for (var run = 0; run < int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture); run++)
+        // The timed runs count nothing; one more run afterwards counts the runs and replays (and times its matching).
+        for (var run = 0; run <= int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture); run++)
         {
-            totals = new ConvAnalyzers.Analyzers.FreeSizeSweep.SizeJudgeTotals();
-            ConvAnalyzers.Analyzers.FreeSizeSweep.SizeJudge.Totals = totals;
+            var counted = run == int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture);
+            if (counted)
+            {
+                totals = new ConvAnalyzers.Analyzers.FreeSizeSweep.SizeJudgeTotals();
+                ConvAnalyzers.Analyzers.FreeSizeSweep.SizeJudge.Totals = totals;
+            }
+
             var watch = System.Diagnostics.Stopwatch.StartNew();
+            var cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
+            var bytes = GC.GetAllocatedBytesForCurrentThread();
             var library = ConvAnalyzers.Binding.TorchLibrary.Create(compilation)!;
             var runs = new ConvAnalyzers.Analyzers.NetworkRuns(compilation, library, ConvAnalyzers.Binding.ShapeAttributes.For(compilation), CancellationToken.None)
                 .RunsOf(tree, compilation.GetSemanticModel(tree)).ToList();
-            times.Add(watch.Elapsed.TotalMilliseconds);
+            if (!counted)
+            {
+                times.Add(watch.Elapsed.TotalMilliseconds);
+                cpus.Add((System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds);
+                allocated = GC.GetAllocatedBytesForCurrentThread() - bytes;
+            }
+
             ConvAnalyzers.Analyzers.FreeSizeSweep.SizeJudge.Totals = null;
         }
 
@@ -63,7 +88,7 @@ if (args.Length == 2 && args[0] == "free-sizes-each")
             continue;
         }
 
-        Console.WriteLine($"{name,-32} fastest {times.Min(),7:F1} ms, median {times.OrderBy(t => t).ElementAt(times.Count / 2),7:F1} ms; {totals.Runs} forward runs, {totals.Replays} sizes replayed, {totals.Steps} steps kept, {totals.Tries} traces tried ({totals.MatchTicks * 1000.0 / System.Diagnostics.Stopwatch.Frequency:F1} ms matching), {totals.Broken.Count} broken traces{(totals.Broken.Count > 0 ? ": " + totals.Broken[0].Split('\n')[0] : string.Empty)}");
+        Console.WriteLine($"{name,-32} fastest {times.Min(),7:F1} ms, median {times.OrderBy(t => t).ElementAt(times.Count / 2),7:F1} ms, process CPU median {cpus.OrderBy(t => t).ElementAt(cpus.Count / 2),7:F1} ms, allocated {allocated / 1024.0,8:F0} KB; {totals.Runs} forward runs, {totals.Replays} sizes replayed, {totals.Steps} steps kept, {totals.Tries} traces tried ({totals.MatchTicks * 1000.0 / System.Diagnostics.Stopwatch.Frequency:F1} ms matching), {totals.Broken.Count} broken traces{(totals.Broken.Count > 0 ? ": " + totals.Broken[0].Split('\n')[0] : string.Empty)}");
     }
 
     return;
@@ -103,6 +128,13 @@ if (args.Length == 2 && args[0] == "free-sizes-check")
     return;
 }
 
+if (args.Length == 3 && args[0] == "free-sizes-added")
+{
+    // The free-size issue's budget: the synthetic solution with the CONV011 set added against the same without it.
+    FreeSizeBenchmarks.PrintSetAdded(int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture), int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture));
+    return;
+}
+
 if (args.Length == 3 && args[0] == "free-sizes-cost")
 {
     // The CONV011 set's cost: the analyzers' callback time on the synthetic solution with and without free-size networks.
@@ -124,6 +156,13 @@ if (args.Length is 4 or 5 && args[0] == "execution-times-vs")
 if (args.Length == 3 && args[0] == "execution-times")
 {
     AnalyzerBenchmarks.PrintExecutionTimes(int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture), int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture));
+    return;
+}
+
+if (args.Length > 0 && !args[0].StartsWith('-'))
+{
+    // A mode above with the wrong arguments: say so, rather than let BenchmarkDotNet wait for a choice on stdin.
+    Console.Error.WriteLine($"unknown mode or arguments: {string.Join(' ', args)}");
     return;
 }
 

@@ -43,6 +43,24 @@ public static class SyntheticSolution
         return trees;
     }
 
+    /// <summary>
+    /// <paramref name="count"/> files of the synthetic solution and, when <paramref name="freeSizeSet"/>, the whole CONV011
+    /// network set after them (one file per network, -1 sizes as written): the free-size issue's "set added to the benchmarks".
+    /// </summary>
+    public static List<SyntaxTree> FilesWithFreeSizeSet(int count, bool freeSizeSet)
+    {
+        var trees = Files(count);
+        if (freeSizeSet)
+        {
+            for (var k = 0; k < FreeSizeNetworks.Count; k++)
+            {
+                trees.Add(CSharpSyntaxTree.ParseText(Wrap(count + k, FreeSizeNetworks[k]), Options, $"File{count + k}.cs"));
+            }
+        }
+
+        return trees;
+    }
+
     public static CSharpCompilation Create(IEnumerable<SyntaxTree> trees, bool withTorchSharp)
     {
         var references = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)

@@ -155,10 +155,9 @@ internal static class FreeSizeSweep
         for (var k = 0; k < free.Count; k++)
         {
             var position = free[k];
-            var accepted = new List<long>();
-            var returned = new List<long>();
-            var emptyTransposed = new List<long>();
-            var misShaped = new List<long>();
+            // Per size what it came to (one byte each, the lists built once at their length: growing four lists of up to
+            // 4,096 sizes was most of what the sweep allocated).
+            var outcomes = new byte[SizeSet.Limit + 1];
             var family = new SizeJudge.Family(free, [position], held);
             for (long s = 1; s <= SizeSet.Limit; s++)
             {
@@ -168,28 +167,50 @@ internal static class FreeSizeSweep
                     return null;
                 }
 
-                if (verdict == SizeVerdict.Accepted)
-                {
-                    accepted.Add(s);
-                    if (back[k])
-                    {
-                        returned.Add(s);
-                    }
-                }
-                else if (kind == Rejection.EmptyTransposed)
-                {
-                    emptyTransposed.Add(s);
-                }
-                else if (kind == Rejection.MisShaped)
-                {
-                    misShaped.Add(s);
-                }
+                outcomes[s] = verdict == SizeVerdict.Accepted ? (back[k] ? ReturnedSize : AcceptedSize)
+                    : kind == Rejection.EmptyTransposed ? EmptyTransposedSize
+                    : kind == Rejection.MisShaped ? MisShapedSize
+                    : (byte)0;
             }
 
-            dimensions.Add(new FreeDimension(position, names[k], accepted, returned) { EmptyTransposed = emptyTransposed, MisShaped = misShaped });
+            dimensions.Add(new FreeDimension(position, names[k], Sizes(outcomes, AcceptedSize, ReturnedSize), Sizes(outcomes, ReturnedSize, ReturnedSize))
+            {
+                EmptyTransposed = Sizes(outcomes, EmptyTransposedSize, EmptyTransposedSize),
+                MisShaped = Sizes(outcomes, MisShapedSize, MisShapedSize),
+            });
         }
 
         return new FreeSizeAnswer(dimensions, held, hasDecoder == true, null);
+    }
+
+    private const byte AcceptedSize = 1;
+    private const byte ReturnedSize = 2;
+    private const byte EmptyTransposedSize = 3;
+    private const byte MisShapedSize = 4;
+
+    /// <summary>The sizes whose outcome is <paramref name="a"/> or <paramref name="b"/>, ascending, in an array of their count.</summary>
+    private static long[] Sizes(byte[] outcomes, byte a, byte b)
+    {
+        var count = 0;
+        foreach (var o in outcomes)
+        {
+            if (o == a || o == b)
+            {
+                count++;
+            }
+        }
+
+        var sizes = new long[count];
+        var next = 0;
+        for (var s = 1; s < outcomes.Length; s++)
+        {
+            if (outcomes[s] == a || outcomes[s] == b)
+            {
+                sizes[next++] = s;
+            }
+        }
+
+        return sizes;
     }
 
     /// <summary>

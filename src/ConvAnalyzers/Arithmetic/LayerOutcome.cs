@@ -10,7 +10,7 @@ namespace ConvAnalyzers.Arithmetic;
 /// </summary>
 public sealed record LayerOutcome(TensorShape? Output, IReadOnlyList<Violation> Violations, IReadOnlyList<string> Arithmetic)
 {
-    public static LayerOutcome Unknown { get; } = new(null, new Violation[0], new string[0]);
+    public static LayerOutcome Unknown { get; } = new(null, System.Array.Empty<Violation>(), System.Array.Empty<string>());
 
     public bool IsKnown => Output is not null || Violations.Count > 0;
 

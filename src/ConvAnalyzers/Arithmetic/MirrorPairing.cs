@@ -22,11 +22,24 @@ public sealed record MirrorMismatch(string Message, TransposedFix? Fix, long[] T
 public static class MirrorPairing
 {
     public static bool Downsamples(LayerGeometry g) =>
-        g.Kind is LayerKind.Conv or LayerKind.MaxPool or LayerKind.AvgPool
-        && Enumerable.Range(0, g.SpatialRank).Any(d => g.Stride[d] is long s && s > 1);
+        g.Kind is LayerKind.Conv or LayerKind.MaxPool or LayerKind.AvgPool && Strided(g);
 
     public static bool Upsamples(LayerGeometry g) =>
-        g.Kind == LayerKind.ConvTranspose && Enumerable.Range(0, g.SpatialRank).Any(d => g.Stride[d] is long s && s > 1);
+        g.Kind == LayerKind.ConvTranspose && Strided(g);
+
+    /// <summary>A stride above 1 in some dimension (asked for every layer of every run: no LINQ).</summary>
+    private static bool Strided(LayerGeometry g)
+    {
+        for (var d = 0; d < g.SpatialRank; d++)
+        {
+            if (g.Stride[d] is long s && s > 1)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>
     /// Null when the decoder returns what the encoder received; else the message: per dimension the arithmetic,

@@ -11,6 +11,37 @@ namespace ConvAnalyzers.Arithmetic;
 /// </summary>
 public static class ShapeAlgebra
 {
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<LayerGeometry, IReadOnlyList<Violation>[]> Validations = new();
+
+    /// <summary>
+    /// <see cref="Validate"/>, kept per geometry instance (geometries are immutable): a layer applied at every size of a
+    /// free-size sweep, or once per input, is validated once per semantics.
+    /// </summary>
+    private static IReadOnlyList<Violation> Validated(LayerGeometry g, OutputPaddingSemantics semantics)
+    {
+        var kept = Validations.GetValue(g, static _ => new IReadOnlyList<Violation>[3]);
+        var index = (int)semantics;
+        if (index < 0 || index >= kept.Length)
+        {
+            return Validate(g, semantics);
+        }
+
+        return System.Threading.Volatile.Read(ref kept[index]) ?? (kept[index] = Validate(g, semantics));
+    }
+
+    private static bool AnyBelowOne(TensorShape input)
+    {
+        foreach (var d in input.Dims)
+        {
+            if (d < 1)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>The rules a layer breaks whatever its input (hyperparameters alone).</summary>
     public static IReadOnlyList<Violation> Validate(LayerGeometry g, OutputPaddingSemantics semantics = OutputPaddingSemantics.TorchSharpForward)
     {
@@ -137,7 +168,15 @@ public static class ShapeAlgebra
     {
         // Collect every rule the call breaks before the shapes are computed: TorchSharp checks some in C#
         // (rank, channels, the output_size range) and libtorch the rest, so either may be what users see first.
-        var found = Validate(g, semantics).Where(v => requestedOutputSize is null || v.Rule is not (Rule.OutputPaddingNotSmaller or Rule.NegativeOutputPadding)).ToList();
+        var found = new List<Violation>();
+        foreach (var v in Validated(g, semantics))
+        {
+            if (requestedOutputSize is null || v.Rule is not (Rule.OutputPaddingNotSmaller or Rule.NegativeOutputPadding))
+            {
+                found.Add(v);
+            }
+        }
+
         if (g.Kind.IsFeatureLayer())
         {
             if (found.Count > 0)
@@ -151,11 +190,11 @@ public static class ShapeAlgebra
                 return LayerOutcome.Fail(found);
             }
 
-            return input.Dims.Any(d => d < 1) ? LayerOutcome.Unknown : FeatureLayer(g, input);
+            return AnyBelowOne(input) ? LayerOutcome.Unknown : FeatureLayer(g, input);
         }
 
         var rank = g.SpatialRank;
-        if (input.Dims.Any(d => d < 1) || rank == 0 || (requestedOutputSize is not null && requestedOutputSize.Count != rank && requestedOutputSize.Count != input.Rank))
+        if (AnyBelowOne(input) || rank == 0 || (requestedOutputSize is not null && requestedOutputSize.Count != rank && requestedOutputSize.Count != input.Rank))
         {
             return found.Count > 0 ? LayerOutcome.Fail(found) : LayerOutcome.Unknown;
         }
@@ -222,11 +261,11 @@ public static class ShapeAlgebra
 
         if (!g.Kind.IsConvolution())
         {
-            return new LayerOutcome(input.WithSpatial(spatial.Sizes), new Violation[0], spatial.Arithmetic);
+            return new LayerOutcome(input.WithSpatial(spatial.Sizes), System.Array.Empty<Violation>(), spatial.Arithmetic);
         }
 
         return g.OutChannels is long outputChannels
-            ? new LayerOutcome(input.WithChannelsAndSpatial(outputChannels, spatial.Sizes), new Violation[0], spatial.Arithmetic)
+            ? new LayerOutcome(input.WithChannelsAndSpatial(outputChannels, spatial.Sizes), System.Array.Empty<Violation>(), spatial.Arithmetic)
             : LayerOutcome.Unknown;
     }
 
@@ -284,7 +323,7 @@ public static class ShapeAlgebra
                 }
 
                 dims[dims.Length - 1] = outFeatures;
-                return new LayerOutcome(new TensorShape(dims), new Violation[0], new[] { $"[…, {N(inFeatures)}] → […, {N(outFeatures)}]" });
+                return new LayerOutcome(new TensorShape(dims), System.Array.Empty<Violation>(), new[] { $"[…, {N(inFeatures)}] → […, {N(outFeatures)}]" });
             case LayerKind.BatchNorm:
                 var expected = g.SpatialRank == 1 ? "2D or 3D" : $"{g.SpatialRank + 2}D";
                 if (g.SpatialRank == 1 ? dims.Length is not (2 or 3) : dims.Length != g.SpatialRank + 2)
@@ -300,7 +339,7 @@ public static class ShapeAlgebra
                         Received: dims[1]));
                 }
 
-                return g.InChannels is null ? LayerOutcome.Unknown : new LayerOutcome(input, new Violation[0], new[] { "shape unchanged" });
+                return g.InChannels is null ? LayerOutcome.Unknown : new LayerOutcome(input, System.Array.Empty<Violation>(), new[] { "shape unchanged" });
             case LayerKind.Flatten:
                 return Flatten(g, dims);
             default:
@@ -332,7 +371,7 @@ public static class ShapeAlgebra
 
         if (dims.Length == 0)
         {
-            return new LayerOutcome(new TensorShape(1L), new Violation[0], new[] { "a scalar flattens to [1]" });
+            return new LayerOutcome(new TensorShape(1L), System.Array.Empty<Violation>(), new[] { "a scalar flattens to [1]" });
         }
 
         long? product = 1;
@@ -348,7 +387,7 @@ public static class ShapeAlgebra
 
         var result = dims.Take((int)start).Append(flat).Concat(dims.Skip((int)end + 1)).ToArray();
         var text = $"{Shape(dims)} → {Shape(result)}: " + string.Join("·", dims.Skip((int)start).Take((int)(end - start + 1)).Select(N)) + $" = {N(flat)}";
-        return new LayerOutcome(new TensorShape(result), new Violation[0], new[] { text });
+        return new LayerOutcome(new TensorShape(result), System.Array.Empty<Violation>(), new[] { text });
     }
 
     private static LayerOutcome Unflatten(LayerGeometry g, long[] dims)
@@ -386,7 +425,7 @@ public static class ShapeAlgebra
         }
 
         var result = dims.Take((int)dim).Concat(resolved).Concat(dims.Skip((int)dim + 1)).ToArray();
-        return new LayerOutcome(new TensorShape(result), new Violation[0], new[] { $"{Shape(dims)} → {Shape(result)}" });
+        return new LayerOutcome(new TensorShape(result), System.Array.Empty<Violation>(), new[] { $"{Shape(dims)} → {Shape(result)}" });
     }
 
     /// <summary>

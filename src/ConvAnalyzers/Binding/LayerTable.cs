@@ -117,7 +117,13 @@ internal static class LayerTable
     /// PyTorch's name for a TorchSharp parameter (messages and fixes use PyTorch's): <c>kernelSize</c> →
     /// <c>kernel_size</c>; Linear's <c>inputSize</c>/<c>outputSize</c> → <c>in_features</c>/<c>out_features</c>.
     /// </summary>
-    public static string PyTorchName(string method, string parameter)
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string Method, string Parameter), string> PyTorchNames = new();
+
+    /// <summary>The PyTorch name of a TorchSharp parameter (<c>kernelSize</c> → <c>kernel_size</c>), kept once computed.</summary>
+    public static string PyTorchName(string method, string parameter) =>
+        PyTorchNames.TryGetValue((method, parameter), out var name) ? name : PyTorchNames.GetOrAdd((method, parameter), static key => ComputePyTorchName(key.Method, key.Parameter));
+
+    private static string ComputePyTorchName(string method, string parameter)
     {
         switch (parameter)
         {

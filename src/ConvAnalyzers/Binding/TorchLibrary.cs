@@ -619,7 +619,7 @@ internal sealed class TorchLibrary : ILibraryModel
             return TensorValue.Unknown("an unknown output_size");
         }
 
-        var outcome = ShapeAlgebra.Forward(g, new TensorShape(dims), OutputPaddingSemantics.TorchSharpForward, sizes?.Select(s => s!.Value).ToList(), render: !Recorder.Probe);
+        var outcome = ShapeAlgebra.Forward(g, TensorShape.Own(dims), OutputPaddingSemantics.TorchSharpForward, sizes?.Select(s => s!.Value).ToList(), render: !Recorder.Probe);
         if (!outcome.IsKnown)
         {
             Recorder.Unknown(site, context, site.FirstUnknownArgument() ?? "an argument is unknown");

@@ -56,7 +56,7 @@ internal static class Bcl
             return null;
         }
 
-        if (Is(type, "Math", "System") && arguments.Length is 1 or 2)
+        if (Is(type, "Math", InSystem) && arguments.Length is 1 or 2)
         {
             return MathCall(method.Name, arguments, operation);
         }
@@ -89,7 +89,7 @@ internal static class Bcl
             return ListCall(interpreter, state, (RefValue)receiver!, list, method, arguments, operation);
         }
 
-        if (Is(type, "Enumerable", "System", "Linq") && arguments.Length >= 1 && state.Get<SequenceObject>(arguments[0]) is { } items)
+        if (Is(type, "Enumerable", InLinq) && arguments.Length >= 1 && state.Get<SequenceObject>(arguments[0]) is { } items)
         {
             switch (method.Name)
             {
@@ -106,7 +106,7 @@ internal static class Bcl
             }
         }
 
-        if (Is(type, "Enumerable", "System", "Linq") && method.Name == "Range" && arguments.Length == 2
+        if (Is(type, "Enumerable", InLinq) && method.Name == "Range" && arguments.Length == 2
             && arguments[0].AsLong() is long start && arguments[1].AsLong() is long count && count >= 0 && count <= interpreter.Budget.MaxSequenceLength)
         {
             return interpreter.New(state, new SequenceObject(Enumerable.Range(0, (int)count).Select(i => (Value)Values.Number(start + i)).ToImmutableList(), false), operation.Syntax);
@@ -194,16 +194,22 @@ internal static class Bcl
         return null;
     }
 
-    public static bool IsList(INamedTypeSymbol type) => type.Arity == 1 && Is(type, "List", "System", "Collections", "Generic");
+    public static bool IsList(INamedTypeSymbol type) => type.Arity == 1 && Is(type, "List", InCollectionsGeneric);
 
     private static bool IsSequenceType(INamedTypeSymbol type) =>
-        type.TypeKind == TypeKind.Array || Is(type, "Array", "System")
+        type.TypeKind == TypeKind.Array || Is(type, "Array", InSystem)
         || (type.Arity == 1 && type.Name is "List" or "IList" or "ICollection" or "IReadOnlyList" or "IReadOnlyCollection" or "IEnumerable"
-            && Is(type, type.Name, "System", "Collections", "Generic"))
-        || (type.Arity == 0 && Is(type, "IEnumerable", "System", "Collections"));
+            && Is(type, type.Name, InCollectionsGeneric))
+        || (type.Arity == 0 && Is(type, "IEnumerable", InCollections));
+
+    // Namespaces outermost first, made once: a params array was allocated at every call, matching or not.
+    private static readonly string[] InSystem = ["System"];
+    private static readonly string[] InLinq = ["System", "Linq"];
+    private static readonly string[] InCollections = ["System", "Collections"];
+    private static readonly string[] InCollectionsGeneric = ["System", "Collections", "Generic"];
 
     /// <summary>The type's name and namespace (outermost first), compared without building display strings.</summary>
-    private static bool Is(INamedTypeSymbol type, string name, params string[] namespaces)
+    private static bool Is(INamedTypeSymbol type, string name, string[] namespaces)
     {
         if (type.Name != name || type.ContainingType is not null)
         {

@@ -814,7 +814,7 @@ internal sealed class Interpreter
             case ICollectionExpressionOperation collection:
                 return Collection(collection, frame, state);
             case ITupleOperation tuple:
-                return new TupleValue(tuple.Elements.Select(e => Evaluate(e, frame, state)).ToImmutableArray()) { Origin = tuple.Syntax };
+                return Tuple(tuple, frame, state);
             case IArrayElementReferenceOperation element:
             {
                 var array = Evaluate(element.ArrayReference, frame, state);
@@ -875,6 +875,21 @@ internal sealed class Interpreter
     {
         var text = syntax.ToString();
         return text.Length > 60 ? text.Substring(0, 57) + "..." : text;
+    }
+
+    /// <summary>
+    /// A tuple's elements, evaluated in order. Its own method: a lambda in <see cref="Evaluate"/> that captured the frame
+    /// and state made every call of it allocate their closure.
+    /// </summary>
+    private TupleValue Tuple(ITupleOperation tuple, Frame frame, State state)
+    {
+        var elements = ImmutableArray.CreateBuilder<Value>(tuple.Elements.Length);
+        foreach (var element in tuple.Elements)
+        {
+            elements.Add(Evaluate(element, frame, state));
+        }
+
+        return new TupleValue(elements.MoveToImmutable()) { Origin = tuple.Syntax };
     }
 
     private static Value FromConstant(object? constant, IOperation operation) => constant switch

@@ -12,6 +12,9 @@ public sealed record TensorShape(EquatableArray<long> Dims)
     {
     }
 
+    /// <summary>A shape over <paramref name="dims"/> itself, not a copy: the caller hands the array over and never writes it again.</summary>
+    internal static TensorShape Own(long[] dims) => new(new EquatableArray<long>(System.Runtime.InteropServices.ImmutableCollectionsMarshal.AsImmutableArray(dims)));
+
     public int Rank => Dims.Count;
 
     public long this[int index] => Dims[index];
@@ -39,7 +42,7 @@ public sealed record TensorShape(EquatableArray<long> Dims)
             dims[channelIndex + 1 + i] = spatial[i];
         }
 
-        return new TensorShape(dims);
+        return Own(dims);
     }
 
     /// <summary>A copy with the last dimensions replaced by <paramref name="spatial"/>.</summary>
@@ -51,7 +54,7 @@ public sealed record TensorShape(EquatableArray<long> Dims)
             dims[dims.Length - spatial.Count + i] = spatial[i];
         }
 
-        return new TensorShape(dims);
+        return Own(dims);
     }
 
     public override string ToString() => "[" + string.Join(", ", Dims) + "]";

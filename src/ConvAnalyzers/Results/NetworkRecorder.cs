@@ -183,7 +183,8 @@ internal sealed class NetworkRecorder
 
     public void Layer(LayerRecord record)
     {
-        Layers.Add(record with { Owner = OwnerLabel });
+        // A probe's records are judged, never reported: no message reads their owner.
+        Layers.Add(Probe ? record : record with { Owner = OwnerLabel });
         if (Probe && record.Certain && record.Outcome is { IsValid: false })
         {
             throw new ProbeDecided();
@@ -192,7 +193,7 @@ internal sealed class NetworkRecorder
 
     public void Pair(LayerSite decoder, string context, PendingPair encoder, long[] decoderInput, long[] decoderOutput, bool certain)
     {
-        var pair = new PairRecord(decoder, context, InputLabel, encoder, decoderInput, decoderOutput, certain) { Owner = OwnerLabel };
+        var pair = new PairRecord(decoder, context, InputLabel, encoder, decoderInput, decoderOutput, certain) { Owner = Probe ? string.Empty : OwnerLabel };
         Pairs.Add(pair);
         _latestPairs[decoder] = pair;
     }
