@@ -70,36 +70,7 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
                     return;
                 }
 
-                // One library per file action: the interpreter's state is not shared between threads.
-                var library = TorchLibrary.Create(context.SemanticModel.Compilation)!;
-                var compilation = context.SemanticModel.Compilation;
-                var runs = new NetworkRuns(compilation, library, attributes, context.CancellationToken, creations).RunsOf(tree, context.SemanticModel).ToList();
-                var models = new Dictionary<SyntaxTree, SemanticModel> { [tree] = context.SemanticModel };
-                SemanticModel? ModelOf(SyntaxTree t)
-                {
-                    if (!models.TryGetValue(t, out var m) && compilation.ContainsSyntaxTree(t))
-                    {
-#pragma warning disable RS1030 // A fix's edit is computed where the layer call is, possibly in another file of the network.
-                        models[t] = m = compilation.GetSemanticModel(t);
-#pragma warning restore RS1030
-                    }
-
-                    return m;
-                }
-
-                foreach (var diagnostic in Diagnose(runs, attributes, ModelOf, t => traces.IsRaised(t, context.CancellationToken), t => unknowns.IsRaised(t, context.CancellationToken), context.CancellationToken))
-                {
-                    var local = diagnostic.Location.SourceTree == tree && diagnostic.Origins.All(o => o == tree);
-                    if (local)
-                    {
-                        context.ReportDiagnostic(diagnostic.Create(atCompilationEnd: false));
-                    }
-                    else
-                    {
-                        var d = diagnostic.Create(atCompilationEnd: true);
-                        elsewhere.TryAdd((d.Id, d.Location, d.GetMessage(CultureInfo.InvariantCulture)), d);
-                    }
-                }
+                AnalyzeFile(context, attributes, creations, traces, unknowns, elsewhere);
             });
             start.RegisterCompilationEndAction(end =>
             {
@@ -109,6 +80,46 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
                 }
             });
         });
+    }
+
+    /// <summary>
+    /// The analysis of one file that may declare a root: its own method, so that the files the text check rejects (most
+    /// of a solution) allocate nothing for the closures this needs.
+    /// </summary>
+    private static void AnalyzeFile(SemanticModelAnalysisContext context, ShapeAttributes attributes, System.Lazy<CreationIndex> creations,
+        EffectiveSeverity traces, EffectiveSeverity unknowns, ConcurrentDictionary<(string Id, Location Location, string Message), Diagnostic> elsewhere)
+    {
+        var tree = context.SemanticModel.SyntaxTree;
+        // One library per file action: the interpreter's state is not shared between threads.
+        var library = TorchLibrary.Create(context.SemanticModel.Compilation)!;
+        var compilation = context.SemanticModel.Compilation;
+        var runs = new NetworkRuns(compilation, library, attributes, context.CancellationToken, creations).RunsOf(tree, context.SemanticModel).ToList();
+        var models = new Dictionary<SyntaxTree, SemanticModel> { [tree] = context.SemanticModel };
+        SemanticModel? ModelOf(SyntaxTree t)
+        {
+            if (!models.TryGetValue(t, out var m) && compilation.ContainsSyntaxTree(t))
+            {
+#pragma warning disable RS1030 // A fix's edit is computed where the layer call is, possibly in another file of the network.
+                models[t] = m = compilation.GetSemanticModel(t);
+#pragma warning restore RS1030
+            }
+
+            return m;
+        }
+
+        foreach (var diagnostic in Diagnose(runs, attributes, ModelOf, t => traces.IsRaised(t, context.CancellationToken), t => unknowns.IsRaised(t, context.CancellationToken), context.CancellationToken))
+        {
+            var local = diagnostic.Location.SourceTree == tree && diagnostic.Origins.All(o => o == tree);
+            if (local)
+            {
+                context.ReportDiagnostic(diagnostic.Create(atCompilationEnd: false));
+            }
+            else
+            {
+                var d = diagnostic.Create(atCompilationEnd: true);
+                elsewhere.TryAdd((d.Id, d.Location, d.GetMessage(CultureInfo.InvariantCulture)), d);
+            }
+        }
     }
 
     /// <summary>A diagnostic before it is created: the files its facts came from decide where it is reported.</summary>

@@ -18,7 +18,16 @@ public readonly struct PerDim<T> : IEquatable<PerDim<T>>
 
     public static PerDim<T> None => default;
 
-    public static PerDim<T> Uniform(T? value, int rank) => new(Enumerable.Repeat(value, rank).ToArray());
+    public static PerDim<T> Uniform(T? value, int rank)
+    {
+        var values = new T?[rank];
+        for (var i = 0; i < rank; i++)
+        {
+            values[i] = value;
+        }
+
+        return new(values);
+    }
 
     public static PerDim<T> Known(params T[] values) => new(values.Select(v => (T?)v).ToArray());
 

@@ -54,9 +54,10 @@ internal static class CandidateInvocations
     {
         const int ChunkSize = 16 * 1024;
         var overlap = 0;
-        foreach (var word in words)
+        // Indexed loops: a foreach over the interface boxed an enumerator per file and chunk.
+        for (var w = 0; w < words.Count; w++)
         {
-            overlap = System.Math.Max(overlap, word.Length - 1);
+            overlap = System.Math.Max(overlap, words[w].Length - 1);
         }
 
         var buffer = ArrayPool<char>.Shared.Rent(ChunkSize + overlap);
@@ -67,9 +68,9 @@ internal static class CandidateInvocations
                 var count = System.Math.Min(ChunkSize + overlap, text.Length - start);
                 text.CopyTo(start, buffer, 0, count);
                 var chunk = new System.ReadOnlySpan<char>(buffer, 0, count);
-                foreach (var word in words)
+                for (var w = 0; w < words.Count; w++)
                 {
-                    if (chunk.IndexOf(word.AsSpan()) >= 0)
+                    if (chunk.IndexOf(words[w].AsSpan()) >= 0)
                     {
                         return true;
                     }
