@@ -306,7 +306,7 @@ public static class ShapeAlgebra
     /// <summary>BatchNorm, Linear, Flatten and Unflatten: layers that change features or rank rather than spatial sizes.</summary>
     private static LayerOutcome FeatureLayer(LayerGeometry g, TensorShape input)
     {
-        var dims = input.Dims.ToArray();
+        var dims = input.CopyOfDims();
         switch (g.Kind)
         {
             case LayerKind.Linear:

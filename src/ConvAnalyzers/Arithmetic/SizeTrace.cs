@@ -432,7 +432,8 @@ internal sealed class SizeTrace
     /// <summary>Adds a step of the table to the trace (once), with the outcome it has at the recorded size.</summary>
     private void Enter(int index)
     {
-        if (_entered.Add(index))
+        // A constant's outcome never changes (the table sets its value once): replaying need not check it.
+        if (_entered.Add(index) && !_table.IsConstant(index))
         {
             _entries.Add(index);
             _expected.Add(OutcomeOf(index));
@@ -478,9 +479,19 @@ internal sealed class SizeTrace
 
             _steps[_count] = step;
             _at[_count] = long.MinValue;
+            if (step.Kind == SizeStep.Constant)
+            {
+                // Set once: the steps that read it take its value without evaluating it again.
+                _values[_count] = step.Constant;
+                _outcomes[_count] = 0;
+            }
+
             _known[key] = _count;
             return _count++;
         }
+
+        /// <summary>True when the step is a constant (its value is set when it is added and never changes).</summary>
+        public bool IsConstant(int index) => _steps[index].Kind == SizeStep.Constant;
 
         /// <summary>The step's value and outcome at <paramref name="size"/>, computed once per size.</summary>
         public long Evaluate(int index, long size, out int outcome)
@@ -498,6 +509,7 @@ internal sealed class SizeTrace
         /// The outcome of a step at <paramref name="size"/> whose operands are already evaluated at that size (a trace's
         /// entries in their order): the replay's inner loop.
         /// </summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public int Next(int index, long size)
         {
             if (_at[index] != size)
