@@ -163,6 +163,7 @@ if (args.Length > 0 && !args[0].StartsWith('-'))
 {
     // A mode above with the wrong arguments: say so, rather than let BenchmarkDotNet wait for a choice on stdin.
     Console.Error.WriteLine($"unknown mode or arguments: {string.Join(' ', args)}");
+    Environment.ExitCode = 2;
     return;
 }
 
